@@ -1,0 +1,434 @@
+"""The engine that applies an entity's rule table to one record.
+
+A table is compiled once into a :class:`Plan`: two dicts from input key to
+handler, one per direction. Converting a record is then a single pass over
+its keys with one dict look-up each; keys without a rule are copied as they
+are, and custom field keys are collected for :mod:`pipedrive_shapes._custom`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Mapping
+from typing import Any, Final
+
+from pipedrive_shapes import _custom
+from pipedrive_shapes import _scalars as s
+from pipedrive_shapes._catalog import FieldCatalog
+from pipedrive_shapes._rules import (
+    SKIP,
+    Codec,
+    Derivation,
+    Field,
+    IncludeOnly,
+    Items,
+    Labels,
+    Nested,
+    Removed,
+    Rule,
+)
+from pipedrive_shapes.errors import ConversionError
+
+Handler = Callable[[Any, dict[str, Any], "State"], None]
+
+_CONTAINERS: Final = (dict, list)
+
+
+class State:
+    """What one conversion call carries besides the output dict."""
+
+    __slots__ = (
+        "catalog",
+        "custom",
+        "entity",
+        "foreign",
+        "groups",
+        "include",
+        "parent",
+        "payload",
+        "strict",
+    )
+
+    def __init__(
+        self,
+        entity: str,
+        *,
+        catalog: FieldCatalog | None = None,
+        include: Collection[str] = (),
+        strict: bool = False,
+        parent: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.entity = entity
+        self.catalog = catalog
+        self.include = include
+        self.strict = strict
+        self.parent = parent
+        self.payload: Mapping[str, Any] = {}
+        self.groups: dict[str, dict[str, Any]] = {}
+        self.custom: dict[str, Any] = {}
+        self.foreign: list[str] = []
+
+
+class Plan:
+    """Compiled handlers for one entity (or one kind of list item).
+
+    :param rules: the entity's rule table.
+    :param entity: the entity name, used in messages and catalog look-ups.
+    :param custom_fields: whether the entity carries custom fields.
+    """
+
+    def __init__(
+        self,
+        rules: tuple[Rule, ...],
+        entity: str,
+        *,
+        custom_fields: bool,
+        always_custom_fields: bool = True,
+    ) -> None:
+        self.entity = entity
+        self.rules = rules
+        self.has_custom_fields = custom_fields
+        self.always_custom_fields = always_custom_fields
+        self.forward: dict[str, Handler] = {}
+        self.backward: dict[str, Handler] = {}
+        self.derivations: list[tuple[str, Derivation]] = []
+        self.nested: dict[str, Nested] = {}
+        self.include_names: frozenset[str] = frozenset(
+            rule.v1 for rule in rules if isinstance(rule, IncludeOnly)
+        )
+        for rule in rules:
+            _compile_rule(self, rule)
+        self._mark_foreign_keys()
+
+    def _mark_foreign_keys(self) -> None:
+        # A v2-only key in v1 input (or the reverse) means mixed or misrouted
+        # input. Such keys are collected and checked once the record is done.
+        v2_only = set(self.backward) - set(self.forward)
+        v1_only = set(self.forward) - set(self.backward)
+        if self.has_custom_fields:
+            v2_only.add("custom_fields")
+        for key in v2_only:
+            self.forward[key] = _foreign
+        for key in v1_only:
+            self.backward[key] = _foreign
+
+
+def _foreign(value: Any, out: dict[str, Any], st: State) -> None:
+    """Mark a key of the other version; the loops test for this handler by
+    identity and record the key instead of calling it."""
+
+
+def _compile_rule(plan: Plan, rule: Rule) -> None:
+    if isinstance(rule, Field):
+        _compile_field(plan, rule)
+    elif isinstance(rule, Removed):
+        _compile_removed(plan, rule)
+    elif isinstance(rule, IncludeOnly):
+        _compile_include_only(plan, rule)
+    elif isinstance(rule, Nested):
+        _compile_nested(plan, rule)
+    elif isinstance(rule, Items):
+        _compile_items(plan, rule)
+    else:
+        _compile_labels(plan, rule)
+
+
+def _converting(source: str, target: str, codec: Codec | None) -> Handler:
+    path = (source,)
+    if codec is None:
+
+        def copy(value: Any, out: dict[str, Any], st: State) -> None:
+            out[target] = (
+                s.copy_json(value, path) if type(value) in _CONTAINERS else value
+            )
+
+        return copy
+
+    def convert(value: Any, out: dict[str, Any], st: State) -> None:
+        out[target] = codec(value, path)
+
+    return convert
+
+
+def _compile_field(plan: Plan, rule: Field) -> None:
+    v2 = rule.v2_key
+    for key in (rule.v1, *rule.v1_aliases):
+        plan.forward[key] = _converting(key, v2, rule.to_v2)
+    for key in (v2, *rule.v2_aliases):
+        plan.backward[key] = _converting(key, rule.v1, rule.to_v1)
+
+
+def _ignore(value: Any, out: dict[str, Any], st: State) -> None:
+    return None
+
+
+def _compile_removed(plan: Plan, rule: Removed) -> None:
+    for key in (rule.v1, *rule.v1_aliases):
+        plan.forward[key] = _ignore
+    if rule.v2_passthrough:
+        plan.backward[rule.v1] = _converting(rule.v1, rule.v1, None)
+    if rule.derive is not None:
+        plan.derivations.append((rule.v1, rule.derive))
+
+
+def _compile_include_only(plan: Plan, rule: IncludeOnly) -> None:
+    name = rule.v1
+    if rule.items is not None:
+        item_plan = Plan(rule.items, plan.entity, custom_fields=False)
+        convert = _list_handler(item_plan, name, name, forward=True)
+        plan.backward[name] = _list_handler(item_plan, name, name, forward=False)
+    else:
+        convert = _converting(name, name, rule.to_v2)
+        plan.backward[name] = _converting(name, name, rule.to_v1)
+
+    def forward(value: Any, out: dict[str, Any], st: State) -> None:
+        if name in st.include:
+            convert(value, out, st)
+
+    plan.forward[name] = forward
+
+
+def _compile_nested(plan: Plan, rule: Nested) -> None:
+    target = rule.v2
+    plan.nested[target] = rule
+    for key, subfield in rule.v1_keys().items():
+        plan.forward[key] = _collecting(target, subfield, key)
+
+    def backward(value: Any, out: dict[str, Any], st: State) -> None:
+        _flatten_nested(rule, value, out)
+
+    plan.backward[target] = backward
+
+
+def _collecting(target: str, subfield: str, key: str) -> Handler:
+    path = (key,)
+
+    def collect(value: Any, out: dict[str, Any], st: State) -> None:
+        if type(value) in _CONTAINERS:
+            raise ConversionError(
+                "invalid address part",
+                path=path,
+                value=value,
+                expected="a string, a number or null",
+                hint="v1 spreads an address over flat string keys",
+            )
+        group = st.groups.get(target)
+        if group is None:
+            group = st.groups[target] = {}
+            out[target] = None  # keeps the object where v1 had its first key
+        group[subfield] = value
+
+    return collect
+
+
+def build_nested(rule: Nested, group: Mapping[str, Any]) -> dict[str, Any] | None:
+    """Build the v2 object from the collected v1 parts; all-null gives null."""
+    obj = {"value": group.get("value")}
+    for name in rule.subfields:
+        obj[name] = group.get(name)
+    if all(item is None for item in obj.values()):
+        return None
+    return obj
+
+
+def _flatten_nested(rule: Nested, value: Any, out: dict[str, Any]) -> None:
+    prefix = rule.v1
+    if value is None:
+        out[prefix] = None
+        for name in (*rule.subfields, *rule.dropped):
+            out[f"{prefix}_{name}"] = None
+        return
+    if not isinstance(value, Mapping):
+        raise ConversionError(
+            "invalid address object",
+            path=(rule.v2,),
+            value=value,
+            expected="an object with 'value' and address subfields, or null",
+            hint="v2 sends addresses as objects such as {'value': '...'}",
+        )
+    out[prefix] = value.get("value")
+    for name in (*rule.subfields, *rule.dropped):
+        out[f"{prefix}_{name}"] = value.get(name)
+    for name, item in value.items():
+        if name != "value" and name not in rule.subfields and name not in rule.dropped:
+            out[f"{prefix}_{name}"] = s.copy_json(item, (rule.v2, name))
+
+
+def _compile_items(plan: Plan, rule: Items) -> None:
+    item_plan = Plan(rule.rules, plan.entity, custom_fields=False)
+    v1, v2 = rule.v1, rule.v2_key
+    plan.forward[v1] = _list_handler(item_plan, v1, v2, forward=True)
+    for key in (v2, *rule.v2_aliases):
+        plan.backward[key] = _list_handler(item_plan, key, v1, forward=False)
+
+
+def _list_handler(
+    item_plan: Plan, source: str, target: str, *, forward: bool
+) -> Handler:
+    def convert(value: Any, out: dict[str, Any], st: State) -> None:
+        if value is None:
+            out[target] = None
+            return
+        if not isinstance(value, list):
+            raise ConversionError(
+                f"invalid {source}",
+                path=(source,),
+                value=value,
+                expected="a list of objects or null",
+                hint="wrap a single object in a list",
+            )
+        converted = []
+        for index, item in enumerate(value):
+            item_state = State(st.entity, strict=st.strict, parent=st.payload)
+            try:
+                converted.append(
+                    apply_forward(item_plan, item, item_state)
+                    if forward
+                    else apply_backward(item_plan, item, item_state)
+                )
+            except ConversionError as error:
+                raise error.prefixed((source, index)) from None
+        out[target] = converted
+
+    return convert
+
+
+def _compile_labels(plan: Plan, rule: Labels) -> None:
+    v1, v2 = rule.v1, rule.v2
+    path_v1, path_v2 = (v1,), (v2,)
+
+    def from_label(value: Any, out: dict[str, Any], st: State) -> None:
+        # An explicit v1 label_ids list wins over the label string.
+        if v2 not in st.groups:
+            out[v2] = s.labels_to_v2(value, path_v1)
+
+    def from_label_ids(value: Any, out: dict[str, Any], st: State) -> None:
+        st.groups[v2] = {}
+        out[v2] = s.labels_to_v2(value, path_v2)
+
+    def backward(value: Any, out: dict[str, Any], st: State) -> None:
+        out[v1] = s.labels_to_v1(value, path_v2)
+
+    plan.forward[v1] = from_label
+    plan.forward[v2] = from_label_ids
+    plan.backward[v2] = backward
+
+
+def _check_key(key: Any) -> None:
+    if type(key) is not str:
+        raise ConversionError(
+            "invalid key",
+            path=(),
+            value=key,
+            expected="string keys, as in JSON objects",
+            hint="convert the keys to strings",
+        )
+
+
+def _require_mapping(payload: Any) -> None:
+    if not isinstance(payload, Mapping):
+        raise ConversionError(
+            "invalid payload",
+            path=(),
+            value=payload,
+            expected="a JSON object (dict)",
+            hint="convert each record on its own; lists go through one call per item",
+        )
+
+
+def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
+    """Convert one v1 record to v2 with ``plan``."""
+    _require_mapping(payload)
+    st.payload = payload
+    out: dict[str, Any] = {}
+    handlers = plan.forward
+    custom = st.custom
+    catalog_keys = (
+        _custom.catalog_custom_keys(st.catalog, plan.entity)
+        if plan.has_custom_fields
+        else None
+    )
+    for key, value in payload.items():
+        handler = handlers.get(key)
+        if handler is not None:
+            if handler is _foreign:
+                st.foreign.append(key)
+            else:
+                handler(value, out, st)
+        elif catalog_keys is not None and _custom.is_custom_key(key, catalog_keys):
+            custom[key] = value
+        else:
+            if type(key) is not str:
+                _check_key(key)
+            out[key] = (
+                s.copy_json(value, (key,)) if type(value) in _CONTAINERS else value
+            )
+    if st.groups:
+        for target, group in st.groups.items():
+            rule = plan.nested.get(target)
+            if rule is not None:
+                out[target] = build_nested(rule, group)
+    if plan.has_custom_fields and (custom or plan.always_custom_fields):
+        out["custom_fields"] = _custom.to_v2(
+            plan.entity, custom, st.catalog, strict=st.strict
+        )
+    if st.foreign:
+        _check_foreign(st.foreign, payload, out, "v2", "v1")
+    return out
+
+
+def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
+    """Convert one v2 record to v1 with ``plan``."""
+    _require_mapping(payload)
+    st.payload = payload
+    out: dict[str, Any] = {}
+    handlers = plan.backward
+    for key, value in payload.items():
+        handler = handlers.get(key)
+        if handler is not None:
+            if handler is _foreign:
+                st.foreign.append(key)
+            else:
+                handler(value, out, st)
+        elif key == "custom_fields" and plan.has_custom_fields:
+            out.update(_custom.to_v1(plan.entity, value, st.catalog, strict=st.strict))
+        else:
+            if type(key) is not str:
+                _check_key(key)
+            out[key] = (
+                s.copy_json(value, (key,)) if type(value) in _CONTAINERS else value
+            )
+    for key, derive in plan.derivations:
+        if key not in out:
+            derived = derive(payload, st.parent)
+            if derived is not SKIP:
+                out[key] = derived
+    if st.foreign:
+        _check_foreign(st.foreign, payload, out, "v1", "v2")
+    return out
+
+
+def _check_foreign(
+    keys: list[str],
+    payload: Mapping[str, Any],
+    out: dict[str, Any],
+    other: str,
+    own: str,
+) -> None:
+    """Accept a key of the other version only where it agrees with the output."""
+    for key in keys:
+        if key not in out:
+            raise ConversionError(
+                f"{other} field in a {own} payload",
+                path=(key,),
+                value=payload[key],
+                expected=f"{own} fields only",
+                hint=f"this record looks like {other}; convert it in the other direction",
+            )
+        if out[key] != payload[key]:
+            raise ConversionError(
+                f"conflicting values: the {own} field and its {other} replacement disagree",
+                path=(key,),
+                value=payload[key],
+                expected=f"{out[key]!r}, the value converted from the {own} field",
+                hint="keep only one of the two fields",
+            )
