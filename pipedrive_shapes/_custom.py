@@ -10,7 +10,6 @@ of the value where the shape alone decides (see ``docs/custom-fields.md``).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -76,9 +75,9 @@ def is_custom_key(key: Any, catalog_keys: frozenset[str]) -> bool:
     return type(key) is str and split_key(key, catalog_keys) is not None
 
 
-_KEY_CACHE: weakref.WeakKeyDictionary[FieldCatalog, dict[str, frozenset[str]]] = (
-    weakref.WeakKeyDictionary()
-)
+#: Custom keys per (catalog fingerprint, entity). Bounded: cleared when full.
+_KEY_CACHE: dict[tuple[str, str], frozenset[str]] = {}
+_KEY_CACHE_SIZE: Final = 256
 _NO_KEYS: Final[frozenset[str]] = frozenset()
 
 
@@ -86,16 +85,16 @@ def catalog_custom_keys(catalog: FieldCatalog | None, entity: str) -> frozenset[
     """Return the entity's custom field keys in the catalog, with subfield keys."""
     if catalog is None:
         return _NO_KEYS
-    per_entity = _KEY_CACHE.get(catalog)
-    if per_entity is None:
-        per_entity = _KEY_CACHE[catalog] = {}
-    keys = per_entity.get(entity)
+    cache_key = (catalog.fingerprint, entity)
+    keys = _KEY_CACHE.get(cache_key)
     if keys is None:
         names: set[str] = set()
         for key in catalog.custom_keys(entity):
             names.add(key)
             names.update(f"{key}_{suffix}" for suffix in SUFFIXES)
-        keys = per_entity[entity] = frozenset(names)
+        if len(_KEY_CACHE) >= _KEY_CACHE_SIZE:
+            _KEY_CACHE.clear()
+        keys = _KEY_CACHE[cache_key] = frozenset(names)
     return keys
 
 
