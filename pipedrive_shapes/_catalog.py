@@ -133,7 +133,7 @@ def _option_tag(option_id: OptionId) -> tuple[bool, OptionId]:
 
 
 class _Options(Mapping[OptionId, str]):
-    """Read-only option id -> label map that tells ``True`` apart from ``1``."""
+    """Read-only option id -> label map that keeps boolean and integer ids distinct."""
 
     __slots__ = ("_labels",)
 
@@ -236,8 +236,8 @@ class FieldDefinition:
 
 
 @dataclass(frozen=True, slots=True)
-class _UnattachedSubfield:
-    """A v1 subfield row whose parent field was not in the same response."""
+class _SubfieldLink:
+    """A v1 subfield row with the parent key and subfield name it belongs to."""
 
     entity: str | None
     key: str
@@ -337,6 +337,8 @@ def _required_string(
 
 def _read_options(raw: Any, path: JsonPath) -> _Options:
     """Read an ``options`` list of ``{id, label}`` objects."""
+    # NOTE: v1 also lists deleted options in ``options_deleted``. They are not
+    # read, so old records that still carry a deleted id get no label.
     if raw is None:
         return _Options({})
     if not isinstance(raw, list):
@@ -421,11 +423,18 @@ def _read_row(item: Any, path: JsonPath) -> _Row:
     key_member, name_member = ("field_code", "field_name") if is_v2 else ("key", "name")
     key = _required_string(item, key_member, path, "title")
     field_type = _required_string(item, "field_type", path, "varchar")
+
     name = item.get(name_member)
     if name is None:
         name = key
     elif not isinstance(name, str):
         raise _load_error(name_member, (*path, name_member), name, "a string or null")
+
+    is_custom = _CUSTOM_KEY.fullmatch(key) is not None
+    is_custom = is_custom or item.get("is_custom_field") is True
+    options = _read_options(item.get("options"), (*path, "options"))
+    subfields = _read_subfield_names(item.get("subfields"), key, (*path, "subfields"))
+
     id_suffix = item.get("id_suffix")
     parent_id = _plain_int(item.get("parent_id"))
     return _Row(
@@ -434,12 +443,9 @@ def _read_row(item: Any, path: JsonPath) -> _Row:
         key=key,
         name=name,
         field_type=field_type,
-        is_custom=bool(_CUSTOM_KEY.fullmatch(key))
-        or item.get("is_custom_field") is True,
-        options=_read_options(item.get("options"), (*path, "options")),
-        listed_subfields=_read_subfield_names(
-            item.get("subfields"), key, (*path, "subfields")
-        ),
+        is_custom=is_custom,
+        options=options,
+        listed_subfields=subfields,
         row_id=_plain_int(item.get("id")),
         parent_id=parent_id,
         id_suffix=id_suffix if isinstance(id_suffix, str) and id_suffix else None,
@@ -473,7 +479,7 @@ def _split_rows(rows: Sequence[_Row]) -> tuple[list[_Row], list[_Row]]:
 
 
 def _parent_hint(row: _Row) -> tuple[str | None, str]:
-    """Guess a subfield row's parent key and suffix from the row alone."""
+    """Derive a subfield row's parent key and suffix from its own members."""
     if row.id_suffix is not None:
         if row.key.endswith("_" + row.id_suffix):
             return row.key[: -len(row.id_suffix) - 1], row.id_suffix
@@ -486,7 +492,7 @@ def _parent_hint(row: _Row) -> tuple[str | None, str]:
 
 def _subfield_links(
     parents: Sequence[_Row], subfield_rows: Sequence[_Row], entity: str | None
-) -> list[_UnattachedSubfield]:
+) -> list[_SubfieldLink]:
     """Name the parent key and suffix of each subfield row.
 
     ``parent_id`` wins when it names a row of the same response. Otherwise the
@@ -494,14 +500,14 @@ def _subfield_links(
     ``address_formatted_address``.
     """
     keys_by_id = {row.row_id: row.key for row in parents if row.row_id is not None}
-    links: list[_UnattachedSubfield] = []
+    links: list[_SubfieldLink] = []
     for row in subfield_rows:
         parent_key, suffix = _parent_hint(row)
         if row.parent_id in keys_by_id:
             parent_key = keys_by_id[row.parent_id]
             if row.id_suffix is None and row.key.startswith(parent_key + "_"):
                 suffix = row.key[len(parent_key) + 1 :]
-        links.append(_UnattachedSubfield(entity, row.key, parent_key, suffix))
+        links.append(_SubfieldLink(entity, row.key, parent_key, suffix))
     return links
 
 
@@ -523,8 +529,8 @@ class FieldCatalog:
 
     A catalog is immutable. :meth:`merged` returns a new catalog with the
     fields of both, so the per-entity responses can be combined into one.
-    Definitions loaded without an entity answer lookups for every entity, after
-    that entity's own definitions.
+    Lookups for an entity fall back to definitions loaded without an entity
+    when the entity has no definition of its own.
 
     >>> catalog = FieldCatalog.from_json(
     ...     {"success": True, "data": [{"key": "status", "name": "Status",
@@ -543,7 +549,7 @@ class FieldCatalog:
 
     def __init__(self, definitions: Iterable[FieldDefinition] = ()) -> None:
         self._fields: dict[tuple[str | None, str], FieldDefinition] = {}
-        self._unattached: tuple[_UnattachedSubfield, ...] = ()
+        self._unattached: tuple[_SubfieldLink, ...] = ()
         self._fingerprint: str | None = None
         for definition in definitions:
             self._add(definition, ())
@@ -555,9 +561,9 @@ class FieldCatalog:
             raise _conflict_error(existing, definition, path)
         self._fields[slot] = definition
 
-    def _attach(self, orphans: Iterable[_UnattachedSubfield]) -> None:
+    def _attach(self, orphans: Iterable[_SubfieldLink]) -> None:
         """Add subfield rows to their parents and keep the ones left over."""
-        left: list[_UnattachedSubfield] = list(self._unattached)
+        left: list[_SubfieldLink] = list(self._unattached)
         for orphan in orphans:
             if orphan.parent_key is None:
                 parent = None
@@ -762,8 +768,9 @@ class FieldCatalog:
     def fingerprint(self) -> str:
         """A SHA-256 hex digest of the contents, for caching conversion plans.
 
-        Equal contents give equal fingerprints whatever the load order, and
-        any difference in a definition or an unattached subfield changes it.
+        Equal contents give equal fingerprints whatever the load order. Any
+        difference in a definition or an unattached subfield changes the
+        digest, unless two contents collide in SHA-256.
         """
         if self._fingerprint is None:
             self._fingerprint = hashlib.sha256(
