@@ -165,17 +165,9 @@ class _Options(Mapping[OptionId, str]):
         return hash(frozenset(self._labels.items()))
 
     def __repr__(self) -> str:
-        return repr(dict(self.items()))
-
-    def tagged_items(self) -> list[tuple[bool, OptionId, str]]:
-        """Return ``(is_bool, id, label)`` triples in a stable order."""
-        return sorted(
-            (
-                (is_bool, option_id, label)
-                for (is_bool, option_id), label in self._labels.items()
-            ),
-            key=lambda item: (item[0], type(item[1]).__name__, str(item[1])),
-        )
+        # Built by hand because dict(self.items()) would merge True with 1.
+        pairs = (f"{option_id!r}: {label!r}" for option_id, label in self.items())
+        return "{" + ", ".join(pairs) + "}"
 
 
 def _options_from_mapping(options: Mapping[Any, Any]) -> _Options:
@@ -829,7 +821,11 @@ class FieldCatalog:
 
 
 def _tagged_options(options: Mapping[OptionId, str]) -> list[list[Any]]:
-    """Return options as JSON-ready ``[is_bool, id, label]`` lists."""
-    if isinstance(options, _Options):
-        return [list(item) for item in options.tagged_items()]
-    return [list(item) for item in _options_from_mapping(options).tagged_items()]
+    """Return options as ``[is_bool, id, label]`` lists in a stable order."""
+    return sorted(
+        (
+            [isinstance(option_id, bool), option_id, label]
+            for option_id, label in options.items()
+        ),
+        key=lambda item: (item[0], type(item[1]).__name__, str(item[1])),
+    )
