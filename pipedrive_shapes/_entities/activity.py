@@ -37,6 +37,14 @@ def _done_time_to_v1(value: Any, path: s.Path) -> Any:
     return "" if value is None else s.timestamp_to_v1(value, path)
 
 
+def _organizer_to_v1(value: Any, path: s.Path) -> Any:
+    # The guide's own v2 example still shows is_organizer as 0, so v2 input
+    # may carry 0/1; that is already the v1 form.
+    if type(value) is int and value in (0, 1):
+        return value
+    return s.bool_to_01(value, path)
+
+
 def _assigned_to(activity: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
     # assigned_to_user_id always equalled user_id, now owner_id.
     return activity.get("owner_id", SKIP)
@@ -45,7 +53,7 @@ def _assigned_to(activity: Mapping[str, Any], parent: Mapping[str, Any] | None) 
 #: One attendee: is_organizer is 0/1 in v1 and a boolean in v2. Pipedrive's
 #: v2 models spell the address ``email``; the guide keeps ``email_address``.
 ATTENDEE_RULES: Final[tuple[Rule, ...]] = (
-    Field("is_organizer", None, s.bool_to_v2, s.bool_to_01, kind="0/1 -> boolean"),
+    Field("is_organizer", None, s.bool_to_v2, _organizer_to_v1, kind="0/1 -> boolean"),
     Field("email_address", v2_aliases=("email",)),
     ident("person_id"),
     ident("user_id"),
