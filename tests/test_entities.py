@@ -65,7 +65,10 @@ GUIDE_KEYS = [(entity, key) for entity in ENTITIES for key in expected_v2(entity
 def test_guide_v1_example_field_converts(entity: str, key: str) -> None:
     out = to_v2(entity, guide(entity, "v1"), include_fields=include_for(entity))
     assert key in out
-    assert same_json(out[key], expected_v2(entity)[key]) or out[key] == expected_v2(entity)[key]
+    assert (
+        same_json(out[key], expected_v2(entity)[key])
+        or out[key] == expected_v2(entity)[key]
+    )
 
 
 @pytest.mark.parametrize("entity", ENTITIES)

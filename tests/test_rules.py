@@ -53,7 +53,9 @@ def test_picture_zero_timestamp_dropped_with_picture_object() -> None:
 
 
 def test_contact_primary_string_becomes_boolean() -> None:
-    out = to_v2("person", {"phone": [{"value": "555", "primary": "true", "label": "work"}]})
+    out = to_v2(
+        "person", {"phone": [{"value": "555", "primary": "true", "label": "work"}]}
+    )
     assert out["phones"] == [{"value": "555", "primary": True, "label": "work"}]
 
 
@@ -63,7 +65,9 @@ def test_im_accepted_as_v2_spelling() -> None:
 
 
 def test_attendee_email_accepted_as_v2_spelling() -> None:
-    out = to_v1("activity", {"attendees": [{"email": "a@example.com", "is_organizer": True}]})
+    out = to_v1(
+        "activity", {"attendees": [{"email": "a@example.com", "is_organizer": True}]}
+    )
     assert out["attendees"] == [{"email_address": "a@example.com", "is_organizer": 1}]
 
 
@@ -76,7 +80,9 @@ def test_person_is_active_alias() -> None:
 
 
 def test_activity_location_guide_spelling_is_read() -> None:
-    out = to_v2("activity", {"location": "x", "location_formatted_location": "X, France"})
+    out = to_v2(
+        "activity", {"location": "x", "location_formatted_location": "X, France"}
+    )
     assert out["location"]["formatted_address"] == "X, France"
 
 
@@ -94,17 +100,29 @@ def test_hex_key_with_unknown_suffix_passes_through() -> None:
 
 
 def test_include_fields_keeps_named_field() -> None:
-    out = to_v2("deal", {"products_count": 2, "files_count": 1}, include_fields=["products_count"])
+    out = to_v2(
+        "deal",
+        {"products_count": 2, "files_count": 1},
+        include_fields=["products_count"],
+    )
     assert out["products_count"] == 2
 
 
 def test_include_fields_leaves_out_unnamed_field() -> None:
-    out = to_v2("deal", {"products_count": 2, "files_count": 1}, include_fields=["products_count"])
+    out = to_v2(
+        "deal",
+        {"products_count": 2, "files_count": 1},
+        include_fields=["products_count"],
+    )
     assert "files_count" not in out
 
 
 def test_include_fields_accepts_comma_string() -> None:
-    out = to_v2("deal", {"first_won_time": "2024-01-01 00:00:00"}, include_fields="first_won_time")
+    out = to_v2(
+        "deal",
+        {"first_won_time": "2024-01-01 00:00:00"},
+        include_fields="first_won_time",
+    )
     assert out["first_won_time"] == "2024-01-01T00:00:00Z"
 
 
@@ -122,7 +140,13 @@ def test_include_only_field_lands_in_removed() -> None:
 
 
 def _deal_v2(**fields: Any) -> dict[str, Any]:
-    return {"value": 1000, "currency": "EUR", "status": "open", "probability": None, **fields}
+    return {
+        "value": 1000,
+        "currency": "EUR",
+        "status": "open",
+        "probability": None,
+        **fields,
+    }
 
 
 def test_deal_active_derived_from_open_status() -> None:
@@ -204,7 +228,10 @@ def test_address_only_value_fills_null_subfields() -> None:
 
 
 def test_address_all_null_becomes_null() -> None:
-    assert to_v2("activity", {"location": None, "location_route": None})["location"] is None
+    assert (
+        to_v2("activity", {"location": None, "location_route": None})["location"]
+        is None
+    )
 
 
 def test_user_follower_bare_id() -> None:
@@ -225,12 +252,18 @@ def test_user_follower_bare_id() -> None:
         ("product", {"prices": [{"price": "cheap"}]}, ("prices", 0, "price")),
         ("product", {"prices": {"price": 1}}, ("prices",)),
         ("product", {"prices": ["54"]}, ("prices", 0)),
-        ("activity", {"participants": [{"primary_flag": 2}]}, ("participants", 0, "primary_flag")),
+        (
+            "activity",
+            {"participants": [{"primary_flag": 2}]},
+            ("participants", 0, "primary_flag"),
+        ),
         ("organization", {"address_route": ["x"]}, ("address_route",)),
         ("stage", {"id": 1.5}, ("id",)),
     ],
 )
-def test_to_v2_bad_value_raises_with_path(entity: str, record: Any, path: tuple[Any, ...]) -> None:
+def test_to_v2_bad_value_raises_with_path(
+    entity: str, record: Any, path: tuple[Any, ...]
+) -> None:
     with pytest.raises(ConversionError) as caught:
         to_v2(entity, record)
     assert caught.value.path == path
@@ -248,7 +281,9 @@ def test_to_v2_bad_value_raises_with_path(entity: str, record: Any, path: tuple[
         ("organization", {"address": "Main St 1"}, ("address",)),
     ],
 )
-def test_to_v1_bad_value_raises_with_path(entity: str, record: Any, path: tuple[Any, ...]) -> None:
+def test_to_v1_bad_value_raises_with_path(
+    entity: str, record: Any, path: tuple[Any, ...]
+) -> None:
     with pytest.raises(ConversionError) as caught:
         to_v1(entity, record)
     assert caught.value.path == path

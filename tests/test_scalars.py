@@ -81,8 +81,17 @@ def test_timestamp_to_v1_rejects_invalid(bad: Any) -> None:
 
 @pytest.mark.parametrize(
     ("v1", "v2"),
-    [(True, True), (False, False), (1, True), (0, False), ("1", True), ("0", False),
-     ("true", True), ("false", False), (None, None)],
+    [
+        (True, True),
+        (False, False),
+        (1, True),
+        (0, False),
+        ("1", True),
+        ("0", False),
+        ("true", True),
+        ("false", False),
+        (None, None),
+    ],
 )
 def test_bool_to_v2_accepts_v1_forms(v1: Any, v2: Any) -> None:
     assert s.bool_to_v2(v1, ("done",)) is v2
@@ -102,13 +111,23 @@ def test_bool_to_v1_rejects_non_booleans(bad: Any) -> None:
 
 @pytest.mark.parametrize(
     ("v1", "v2"),
-    [(500, 500), ("500", 500), ("-12", -12), ("12.5", 12.5), (12.5, 12.5), ("", None), (None, None)],
+    [
+        (500, 500),
+        ("500", 500),
+        ("-12", -12),
+        ("12.5", 12.5),
+        (12.5, 12.5),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_number_to_v2_converts_numeric_strings(v1: Any, v2: Any) -> None:
     assert s.number_to_v2(v1, ("value",)) == v2
 
 
-@pytest.mark.parametrize("bad", ["abc", "1,000", "nan", "inf", "1_000", float("nan"), True, [1]])
+@pytest.mark.parametrize(
+    "bad", ["abc", "1,000", "nan", "inf", "1_000", float("nan"), True, [1]]
+)
 def test_number_to_v2_rejects_non_numbers(bad: Any) -> None:
     with pytest.raises(ConversionError):
         s.number_to_v2(bad, ("value",))
@@ -121,7 +140,15 @@ def test_number_to_v1_rejects_strings() -> None:
 
 @pytest.mark.parametrize(
     ("v1", "v2"),
-    [("2,3", [2, 3]), ("3", [3]), (7, [7]), ([2, 3], [2, 3]), (None, []), ("", []), (" 2, 3 ", [2, 3])],
+    [
+        ("2,3", [2, 3]),
+        ("3", [3]),
+        (7, [7]),
+        ([2, 3], [2, 3]),
+        (None, []),
+        ("", []),
+        (" 2, 3 ", [2, 3]),
+    ],
 )
 def test_labels_to_v2_reads_every_v1_form(v1: Any, v2: Any) -> None:
     assert s.labels_to_v2(v1, ("label",)) == v2
@@ -141,7 +168,9 @@ def test_labels_to_v1_joins_ids() -> None:
     assert s.labels_to_v1([3, 7], ("label_ids",)) == "3,7"
 
 
-@pytest.mark.parametrize(("v1", "v2"), [("3", 3), ("7", 7), ("0", 0), (5, 5), (None, None)])
+@pytest.mark.parametrize(
+    ("v1", "v2"), [("3", 3), ("7", 7), ("0", 0), (5, 5), (None, None)]
+)
 def test_visible_to_to_v2_converts(v1: Any, v2: Any) -> None:
     assert s.visible_to_to_v2(v1, ("visible_to",)) == v2
 
@@ -153,8 +182,14 @@ def test_visible_to_to_v2_rejects_words() -> None:
 
 @pytest.mark.parametrize(
     ("v1", "v2"),
-    [({"id": 18, "value": 18, "name": "User"}, 18), ({"id": 18, "name": "User"}, 18),
-     ({"value": 1, "name": "Org"}, 1), (18, 18), ("18", 18), (None, None)],
+    [
+        ({"id": 18, "value": 18, "name": "User"}, 18),
+        ({"id": 18, "name": "User"}, 18),
+        ({"value": 1, "name": "Org"}, 1),
+        (18, 18),
+        ("18", 18),
+        (None, None),
+    ],
 )
 def test_related_to_v2_takes_value_then_id(v1: Any, v2: Any) -> None:
     assert s.related_to_v2(v1, ("owner_id",)) == v2
@@ -167,7 +202,9 @@ def test_related_to_v2_object_without_id_raises() -> None:
 
 
 def test_dates_and_times_are_not_timestamps() -> None:
-    out = to_v2("activity", {"due_date": "2024-01-01", "due_time": "09:30", "duration": "01:20"})
+    out = to_v2(
+        "activity", {"due_date": "2024-01-01", "due_time": "09:30", "duration": "01:20"}
+    )
     assert out == {"due_date": "2024-01-01", "due_time": "09:30", "duration": "01:20"}
 
 
@@ -177,11 +214,15 @@ def test_deal_dates_pass_through_both_ways() -> None:
 
 
 def test_marked_as_done_time_empty_string_becomes_null() -> None:
-    assert to_v2("activity", {"marked_as_done_time": ""}) == {"marked_as_done_time": None}
+    assert to_v2("activity", {"marked_as_done_time": ""}) == {
+        "marked_as_done_time": None
+    }
 
 
 def test_marked_as_done_time_null_becomes_empty_string() -> None:
-    assert to_v1("activity", {"marked_as_done_time": None}) == {"marked_as_done_time": ""}
+    assert to_v1("activity", {"marked_as_done_time": None}) == {
+        "marked_as_done_time": ""
+    }
 
 
 def test_deal_product_comments_null_becomes_empty_string() -> None:

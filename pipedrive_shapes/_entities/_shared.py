@@ -10,7 +10,7 @@ from pipedrive_shapes._rules import SKIP, Removed, Rule, flag
 
 
 def delete_time(record: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
-    """Rebuild v1's ``delete_time``: v2's ``update_time`` of a deleted record."""
+    """`update_time` when `is_deleted`, else null: v2's rule for a deleted record."""
     if "is_deleted" not in record:
         return SKIP
     if record["is_deleted"] is not True:

@@ -46,7 +46,7 @@ def _organizer_to_v1(value: Any, path: s.Path) -> Any:
 
 
 def _assigned_to(activity: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
-    # assigned_to_user_id always equalled user_id, now owner_id.
+    """Equal to `owner_id` (v1's `user_id`), as it always was."""
     return activity.get("owner_id", SKIP)
 
 

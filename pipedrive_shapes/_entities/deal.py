@@ -27,11 +27,12 @@ CUSTOM_FIELDS: Final = True
 
 
 def _active(deal: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
-    # v1's active meant exactly status == "open".
+    """`status == "open"`, which is what v1's `active` meant."""
     return deal["status"] == "open" if "status" in deal else SKIP
 
 
 def _weighted_value(deal: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
+    """`value * probability / 100`; `value` when `probability` is null."""
     value = deal.get("value")
     if not isinstance(value, int | float) or isinstance(value, bool):
         return SKIP
@@ -47,12 +48,13 @@ def _weighted_value(deal: Mapping[str, Any], parent: Mapping[str, Any] | None) -
 
 
 def _currency(deal: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
+    """Equal to `currency`."""
     return deal.get("currency", SKIP)
 
 
 def _currency_of(amount: str) -> Removed:
-    # acv_currency and friends equal currency, or null when the amount is null.
     def derive(deal: Mapping[str, Any], parent: Mapping[str, Any] | None) -> Any:
+        """`currency`, or null when the amount is null."""
         if "currency" not in deal or amount not in deal:
             return SKIP
         return None if deal[amount] is None else deal["currency"]

@@ -31,7 +31,7 @@ def _comments_to_v1(value: Any, path: s.Path) -> Any:
 
 
 def _always_active(item: Mapping[str, Any], parent: Mapping[str, Any] | None) -> bool:
-    # v1's active_flag on deal products was always true, so v2 dropped it.
+    """Always true, as it was in v1 (which is why v2 dropped it)."""
     return True
 
 
