@@ -8,6 +8,7 @@
 from pipedrive_shapes._api import to_v1, to_v2, to_v2_lossless
 from pipedrive_shapes._catalog import FieldCatalog, FieldDefinition
 from pipedrive_shapes._entities import ENTITIES
+from pipedrive_shapes._humanize import dehumanize, humanize
 from pipedrive_shapes.errors import (
     ConversionError,
     LossyConversionWarning,
@@ -24,6 +25,8 @@ __all__ = [
     "LossyConversionWarning",
     "PipedriveShapesError",
     "__version__",
+    "dehumanize",
+    "humanize",
     "to_v1",
     "to_v2",
     "to_v2_lossless",

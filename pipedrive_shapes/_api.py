@@ -9,6 +9,7 @@ from pipedrive_shapes import _scalars as s
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._engine import Plan, State, apply_backward, apply_forward
 from pipedrive_shapes._entities import ENTITIES, SPECS
+from pipedrive_shapes._humanize import dehumanize, humanize
 from pipedrive_shapes.errors import ConversionError
 
 #: Key of the lossless ``removed`` map that lists v1 keys the original record
@@ -74,6 +75,7 @@ def to_v2(
     fields: FieldCatalog | None = None,
     include_fields: Iterable[str] | str = (),
     custom_fields: Iterable[str] | str | None = None,
+    field_names: bool = False,
     strict: bool = False,
 ) -> dict[str, Any]:
     """Convert one v1 record of ``entity`` to its v2 shape (v1 -> v2).
@@ -91,6 +93,8 @@ def to_v2(
     :param include_fields: v2's ``include_fields`` names to keep.
     :param custom_fields: when given, only these custom field keys are kept,
         like v2's ``custom_fields`` query parameter.
+    :param field_names: name custom fields by their field names and show
+        option labels instead of ids (see :func:`humanize`); needs ``fields``.
     :param strict: raise where only field definitions could decide.
     :returns: a new dict sharing no lists or dicts with ``payload``.
     :raises ConversionError: for a value v2 cannot hold, naming its path.
@@ -120,7 +124,19 @@ def to_v2(
         out["custom_fields"] = {
             key: value for key, value in out["custom_fields"].items() if key in keep
         }
+    if field_names:
+        out = humanize(plan.entity, out, fields=_require_catalog(state.catalog))
     return out
+
+
+def _require_catalog(catalog: FieldCatalog | None) -> FieldCatalog:
+    if catalog is None:
+        raise ConversionError(
+            "field_names needs field definitions",
+            expected="fields=FieldCatalog(...)",
+            hint="load the account's field definitions and pass them as fields=",
+        )
+    return catalog
 
 
 def to_v1(
@@ -129,6 +145,7 @@ def to_v1(
     *,
     fields: FieldCatalog | None = None,
     removed: Mapping[str, Any] | None = None,
+    field_names: bool = False,
     strict: bool = False,
 ) -> dict[str, Any]:
     """Convert one v2 record of ``entity`` to its v1 shape (v2 -> v1).
@@ -140,6 +157,8 @@ def to_v1(
 
     :param removed: the map returned by :func:`to_v2_lossless` for this
         record; with it the result equals the original v1 record exactly.
+    :param field_names: the record's custom fields are named and labelled as
+        :func:`humanize` writes them; needs ``fields``.
     :raises ConversionError: for a value that is not valid v2, naming its path.
 
     >>> to_v1("pipeline", {"id": 1, "is_deleted": False, "add_time": "2018-09-03T17:05:08Z"})
@@ -147,6 +166,10 @@ def to_v1(
     """
     plan = plan_for(entity)
     state = State(plan.entity, catalog=_check_catalog(fields), strict=strict)
+    if field_names:
+        payload = dehumanize(
+            plan.entity, payload, fields=_require_catalog(state.catalog)
+        )
     out = apply_backward(plan, payload, state)
     if removed:
         _restore(out, removed)
