@@ -450,3 +450,37 @@ def test_shape_decided_value_round_trips_without_catalog(
     value = data.draw(_v2_values(field_type).filter(lambda item: item is not None))
     v2 = {"custom_fields": {KEYS[field_type]: value}}
     assert to_v2("deal", to_v1("deal", v2)) == v2
+
+
+ENTITY_CATALOGS = {
+    "person": "personFields.v1.json",
+    "organization": "organizationFields.v1.json",
+    "product": "productFields.v1.json",
+    "activity": "activityFields.v1.json",
+    "deal": "dealFields.v1.json",
+}
+SAMPLE_V2 = {**V2_VALUES, "enum": None, "set": None}
+
+
+def _sample(definition: Any) -> Any:
+    """A valid v2 value for a definition of the fixture catalogs."""
+    options = list(definition.options)
+    if definition.field_type == "enum":
+        return options[0]
+    if definition.field_type == "set":
+        return options[:2]
+    return SAMPLE_V2.get(definition.field_type, "plain")
+
+
+@pytest.mark.parametrize(("entity", "name"), sorted(ENTITY_CATALOGS.items()))
+def test_entity_with_every_catalog_field_round_trips(entity: str, name: str) -> None:
+    """A record carrying every custom field of its entity's catalog converts both ways."""
+    catalog = FieldCatalog.from_file(FIELDS / name)
+    custom = {
+        definition.key: _sample(definition)
+        for definition in catalog
+        if definition.is_custom and definition.entity == entity
+    }
+    v2 = {"id": 1, "custom_fields": custom}
+    v1 = to_v1(entity, v2, fields=catalog)
+    assert to_v2(entity, v1, fields=catalog) == v2
