@@ -172,5 +172,5 @@ def test_to_v1_output_shares_no_containers(entity: str) -> None:
 
 
 def test_lossless_removed_map_is_json() -> None:
-    v2, removed = to_v2_lossless("deal", guide("deal", "v1"))
+    _, removed = to_v2_lossless("deal", guide("deal", "v1"))
     assert json.loads(json.dumps(removed)) == removed
