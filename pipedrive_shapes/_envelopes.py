@@ -1,0 +1,418 @@
+"""API response envelopes: REST v1 <-> REST v2.
+
+Every Pipedrive response wraps its records in an envelope with a boolean
+``success``. A v1 list pages by offset in
+``additional_data.pagination`` (``start``, ``limit``,
+``more_items_in_collection``, ``next_start``) and adds ``related_objects``;
+a v2 list pages by cursor in ``additional_data.next_cursor`` and has no
+related objects. Single records, search results (``data.items[]`` of
+``{result_score, item}``) and error envelopes keep their layout.
+
+A v2 cursor is an opaque token that only the server issues, so it cannot be
+computed from a v1 offset: converting a v1 page that has more items needs
+the cursor the caller got from the v2 API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final, Literal
+
+from pipedrive_shapes import _scalars as s
+from pipedrive_shapes._api import to_v1, to_v2, to_v2_lossless
+from pipedrive_shapes._catalog import FieldCatalog
+from pipedrive_shapes._paths import Path
+from pipedrive_shapes.errors import ConversionError
+
+__all__ = ["convert_envelope", "convert_envelope_lossless"]
+
+Version = Literal["v1", "v2"]
+JSONObject = dict[str, Any]
+
+_V1_ONLY_KEYS: Final = ("related_objects",)
+_NEXT_CURSOR_HINT: Final = (
+    "a v2 cursor cannot be computed from a v1 offset; pass next_cursor= with "
+    "the cursor the v2 API returned for the same page"
+)
+
+
+def convert_envelope(
+    entity: str,
+    payload: Mapping[str, Any],
+    *,
+    to: Version = "v2",
+    fields: FieldCatalog | None = None,
+    next_cursor: str | None = None,
+    include_fields: Iterable[str] | str = (),
+    removed: Mapping[str, Any] | None = None,
+) -> JSONObject:
+    """Convert an API response envelope from v1 to v2 (or from v2 to v1).
+
+    ``data`` is converted record by record with :func:`to_v2` or
+    :func:`to_v1`. Search results keep their items, whose bodies are the same
+    in both versions. Error envelopes (``success: false``) are copied
+    unchanged. v1's ``related_objects``, its offset ``pagination`` and the
+    other ``additional_data`` keys are left out of v2 output;
+    :func:`convert_envelope_lossless` returns them.
+
+    >>> page = {"success": True, "data": [{"id": 1, "active": True}],
+    ...         "additional_data": {"pagination": {"start": 0, "limit": 100,
+    ...             "more_items_in_collection": False}}}
+    >>> convert_envelope("pipeline", page)
+    {'success': True, 'data': [{'id': 1, 'is_deleted': False}], 'additional_data': {'next_cursor': None}}
+
+    :param entity: the entity of the records in ``data``, such as ``"deal"``.
+    :param payload: the whole response body.
+    :param to: the target version, ``"v2"`` or ``"v1"``.
+    :param fields: custom field definitions, passed on to the entity converter.
+    :param next_cursor: for v1 -> v2 of a page with more items: the cursor
+        that the v2 API returned for the same page. Without it such a page
+        raises, because a null cursor would tell the reader the list ends.
+    :param include_fields: v2 ``include_fields`` names to keep (v1 -> v2).
+    :param removed: a map that :func:`convert_envelope_lossless` returned when
+        it converted from the version ``to`` names; its contents are written
+        back.
+    :raises ConversionError: when the envelope or a record cannot be
+        converted, or a v1 page has more items and ``next_cursor`` is None.
+    :raises TypeError: when ``payload`` is not a mapping.
+    :raises ValueError: for an invalid ``to``, or ``next_cursor`` given for
+        v2 -> v1 or for a single-record response.
+    """
+    return convert_envelope_lossless(
+        entity,
+        payload,
+        to=to,
+        fields=fields,
+        next_cursor=next_cursor,
+        include_fields=include_fields,
+        removed=removed,
+    )[0]
+
+
+def convert_envelope_lossless(
+    entity: str,
+    payload: Mapping[str, Any],
+    *,
+    to: Version = "v2",
+    fields: FieldCatalog | None = None,
+    next_cursor: str | None = None,
+    include_fields: Iterable[str] | str = (),
+    removed: Mapping[str, Any] | None = None,
+) -> tuple[JSONObject, JSONObject]:
+    """Convert an envelope like :func:`convert_envelope` and return what it left out.
+
+    The second item is empty when nothing was left out. Otherwise its
+    ``source`` is the input version and its other keys are:
+
+    - ``related_objects``: v1's related objects, unchanged;
+    - ``additional_data``: v1's whole ``additional_data`` (pagination and
+      keys such as ``summary`` or ``dropbox_email``), unchanged;
+    - ``data``: the removed map of :func:`to_v2_lossless` for a single
+      record, or a list with one map per record (``{}`` where nothing was
+      left out).
+
+    :func:`convert_envelope` with ``to="v1"`` and this map as ``removed=``
+    returns the original v1 envelope.
+
+    :returns: ``(envelope, removed)``.
+    """
+    if not isinstance(payload, Mapping):
+        raise TypeError(f"payload must be a mapping, not {type(payload).__name__}")
+    if to not in ("v1", "v2"):
+        raise ValueError(f"invalid target {to!r}: expected 'v1' or 'v2'")
+    if not isinstance(payload.get("success"), bool):
+        raise ConversionError(
+            "not an API response envelope",
+            path=("success",),
+            value=payload.get("success"),
+            expected="an object with a boolean success key",
+            hint="pass the whole response body; convert bare records with to_v2/to_v1",
+        )
+    restore = _restore_map(removed, to)
+    if payload["success"] is False:
+        # Error envelopes (error, error_info, code, errorCode) have the same
+        # layout in both versions.
+        return s.copy_json(payload), {}
+    kind = _kind(payload)
+    if next_cursor is not None and (to == "v1" or kind == "single"):
+        raise ValueError(
+            "next_cursor applies only to v1 -> v2 of list and search responses"
+        )
+    if to == "v2":
+        envelope, lost = _to_v2(
+            entity, payload, kind, fields, next_cursor, include_fields
+        )
+        return envelope, ({"source": "v1", **lost} if lost else {})
+    return _to_v1(entity, payload, kind, fields, restore), {}
+
+
+def _kind(payload: Mapping[str, Any]) -> str:
+    data = payload.get("data")
+    if isinstance(data, list):
+        return "list"
+    if isinstance(data, Mapping) and isinstance(data.get("items"), list):
+        return "search"
+    additional = payload.get("additional_data")
+    if (
+        data is None
+        and isinstance(additional, Mapping)
+        and ("pagination" in additional or "next_cursor" in additional)
+    ):
+        return "list"  # an empty page: v1 sends null data
+    if data is None or isinstance(data, Mapping):
+        return "single"
+    raise ConversionError(
+        "invalid envelope data",
+        path=("data",),
+        value=data,
+        expected="an object, an array of objects, search results or null",
+    )
+
+
+def _restore_map(removed: Mapping[str, Any] | None, to: Version) -> Mapping[str, Any]:
+    if not removed:
+        return {}
+    if not isinstance(removed, Mapping) or removed.get("source") != to:
+        raise ValueError(
+            f"the removed map does not come from a conversion from {to}: pass the "
+            f"map that convert_envelope_lossless returned for the {to} envelope"
+        )
+    return removed
+
+
+# v1 -> v2
+
+
+def _to_v2(
+    entity: str,
+    payload: Mapping[str, Any],
+    kind: str,
+    fields: FieldCatalog | None,
+    next_cursor: str | None,
+    include_fields: Iterable[str] | str,
+) -> tuple[JSONObject, JSONObject]:
+    out: JSONObject = {}
+    lost: JSONObject = {}
+    data_lost: Any = None
+    for key, value in payload.items():
+        if key == "data":
+            out["data"], data_lost = _data_to_v2(
+                entity, value, kind, fields, include_fields
+            )
+        elif key in _V1_ONLY_KEYS or key == "additional_data":
+            lost[key] = s.copy_json(value, (key,))
+        else:
+            out[key] = s.copy_json(value, (key,))
+    if kind != "single":
+        out["additional_data"] = {
+            "next_cursor": _cursor_to_v2(payload.get("additional_data"), next_cursor)
+        }
+    if data_lost:
+        lost["data"] = data_lost
+    return out, lost
+
+
+def _data_to_v2(
+    entity: str,
+    data: Any,
+    kind: str,
+    fields: FieldCatalog | None,
+    include_fields: Iterable[str] | str,
+) -> tuple[Any, Any]:
+    if data is None or kind == "search":
+        # Search items have the same body in both versions.
+        return s.copy_json(data, ("data",)), None
+    if kind == "single":
+        return _record_to_v2(entity, data, fields, include_fields, ("data",))
+    pairs = [
+        _record_to_v2(entity, record, fields, include_fields, ("data", index))
+        for index, record in enumerate(data)
+    ]
+    records = [record for record, _ in pairs]
+    maps = [left_out for _, left_out in pairs]
+    return records, (maps if any(maps) else None)
+
+
+def _record_to_v2(
+    entity: str,
+    record: Any,
+    fields: FieldCatalog | None,
+    include_fields: Iterable[str] | str,
+    path: Path,
+) -> tuple[JSONObject, JSONObject]:
+    try:
+        converted, left_out = to_v2_lossless(entity, record, fields=fields)
+        if include_fields:
+            converted = to_v2(
+                entity, record, fields=fields, include_fields=include_fields
+            )
+            # Fields kept through include_fields come back from the record.
+            left_out = {
+                key: value for key, value in left_out.items() if key not in converted
+            }
+    except ConversionError as error:
+        raise error.prefixed(path) from None
+    return converted, left_out
+
+
+def _cursor_to_v2(additional: Any, next_cursor: str | None) -> str | None:
+    path: Path = ("additional_data",)
+    if additional is None:
+        # No paging data: the endpoint returned the whole list.
+        return next_cursor
+    if not isinstance(additional, Mapping):
+        raise ConversionError(
+            "invalid additional_data",
+            path=path,
+            value=additional,
+            expected="an object or null",
+        )
+    pagination = additional.get("pagination")
+    if pagination is None:
+        # v1 cursor endpoints (such as /v1/deals/collection) already send one.
+        cursor = additional.get("next_cursor")
+        if next_cursor is not None and cursor is not None and cursor != next_cursor:
+            raise ConversionError(
+                "next_cursor disagrees with the envelope's own cursor",
+                path=(*path, "next_cursor"),
+                value=cursor,
+                expected=repr(next_cursor),
+            )
+        return cursor if cursor is not None else next_cursor
+    more = (
+        pagination.get("more_items_in_collection")
+        if isinstance(pagination, Mapping)
+        else None
+    )
+    more_path = (*path, "pagination", "more_items_in_collection")
+    if more is False:
+        if next_cursor is not None:
+            raise ConversionError(
+                "next_cursor given for the last page",
+                path=more_path,
+                value=more,
+                expected="true when the caller passes a cursor",
+                hint="drop next_cursor; the last page has none",
+            )
+        return None
+    if more is True:
+        if next_cursor is None:
+            raise ConversionError(
+                "missing next_cursor for a page with more items",
+                path=more_path,
+                value=more,
+                expected="false, or a next_cursor from the caller",
+                hint=_NEXT_CURSOR_HINT,
+            )
+        return next_cursor
+    raise ConversionError(
+        "invalid or missing more_items_in_collection",
+        path=more_path,
+        value=more,
+        expected="true or false",
+    )
+
+
+# v2 -> v1
+
+
+def _to_v1(
+    entity: str,
+    payload: Mapping[str, Any],
+    kind: str,
+    fields: FieldCatalog | None,
+    restore: Mapping[str, Any],
+) -> JSONObject:
+    for key in _V1_ONLY_KEYS:
+        if key in payload:
+            raise _already_v1(key, payload[key])
+    additional = payload.get("additional_data")
+    if isinstance(additional, Mapping) and "pagination" in additional:
+        raise _already_v1("additional_data", additional)
+    out: JSONObject = {}
+    for key, value in payload.items():
+        if key == "data":
+            out["data"] = _data_to_v1(entity, value, kind, fields, restore.get("data"))
+        elif key != "additional_data":
+            out[key] = s.copy_json(value, (key,))
+    if "additional_data" in restore:
+        out["additional_data"] = s.copy_json(restore["additional_data"])
+    elif kind != "single":
+        out["additional_data"] = _paging_to_v1(additional)
+    elif additional is not None:
+        out["additional_data"] = s.copy_json(additional)
+    if "related_objects" in restore:
+        out["related_objects"] = s.copy_json(restore["related_objects"])
+    return out
+
+
+def _already_v1(key: str, value: Any) -> ConversionError:
+    return ConversionError(
+        "envelope already has v1 keys",
+        path=(key,),
+        value=value,
+        expected="a v2 envelope (additional_data.next_cursor, no related_objects)",
+        hint="convert this envelope with to='v2', or pass it on unchanged",
+    )
+
+
+def _data_to_v1(
+    entity: str, data: Any, kind: str, fields: FieldCatalog | None, restore: Any
+) -> Any:
+    if data is None or kind == "search":
+        return s.copy_json(data, ("data",))
+    if kind == "single":
+        return _record_to_v1(entity, data, fields, restore, ("data",))
+    maps = restore if isinstance(restore, list) and len(restore) == len(data) else []
+    return [
+        _record_to_v1(
+            entity, record, fields, maps[index] if maps else None, ("data", index)
+        )
+        for index, record in enumerate(data)
+    ]
+
+
+def _record_to_v1(
+    entity: str, record: Any, fields: FieldCatalog | None, restore: Any, path: Path
+) -> JSONObject:
+    try:
+        return to_v1(entity, record, fields=fields, removed=restore or None)
+    except ConversionError as error:
+        raise error.prefixed(path) from None
+
+
+def _paging_to_v1(additional: Any) -> JSONObject:
+    """Build v1 paging data from v2's cursor.
+
+    v1 offsets (start, limit, next_start) cannot be computed from a cursor,
+    so only more_items_in_collection is set. The cursor stays in
+    additional_data.next_cursor, where v1's cursor endpoints send it.
+    """
+    path: Path = ("additional_data",)
+    if additional is None:
+        cursor = None
+        extra: Mapping[str, Any] = {}
+    elif isinstance(additional, Mapping):
+        cursor = additional.get("next_cursor")
+        extra = {
+            key: value for key, value in additional.items() if key != "next_cursor"
+        }
+    else:
+        raise ConversionError(
+            "invalid additional_data",
+            path=path,
+            value=additional,
+            expected="an object or null",
+        )
+    if cursor is not None and not isinstance(cursor, str):
+        raise ConversionError(
+            "invalid next_cursor",
+            path=(*path, "next_cursor"),
+            value=cursor,
+            expected="a string or null",
+        )
+    return {
+        "pagination": {"more_items_in_collection": cursor is not None},
+        "next_cursor": cursor,
+        **s.copy_json(extra),
+    }
