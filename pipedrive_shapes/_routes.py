@@ -336,35 +336,32 @@ def find_pairs(
     found = [(pair, ids) for pair, ids in by_path if pair.side(source).method == method]
     if found:
         return found
-    display = "/" + "/".join(parsed.segments)
-    if by_path:
-        methods = sorted({pair.side(source).method for pair, _ in by_path})
-        raise ConversionError(
-            f"{source} has no {method} {display}",
-            path=("method",),
-            value=method,
-            expected="one of " + ", ".join(methods),
-            hint="v1 updates with PUT and v2 with PATCH"
-            if "PATCH" in (method, *methods)
-            else None,
-        )
-    raise _no_endpoint(method, parsed, source, original)
+    methods = sorted({pair.side(source).method for pair, _ in by_path})
+    raise _no_endpoint(method, parsed, source, original, methods)
 
 
 def _no_endpoint(
-    method: str, parsed: ParsedPath, source: Version, original: str
+    method: str,
+    parsed: ParsedPath,
+    source: Version,
+    original: str,
+    methods: list[str],
 ) -> ConversionError:
     target = "v2" if source == "v1" else "v1"
     segments = parsed.segments
-    hint = (
-        f"keep calling the {source} endpoint, or check the path against the route table"
-    )
+    hint = f"keep calling the {source} endpoint, or check the path against the route table"
     if method == "DELETE" and len(segments) == 1 and segments[0] in CRUD_RESOURCES:
         hint = _BULK_DELETE_HINT.format(name=segments[0])
+    elif method in ("PUT", "PATCH") and {"PUT", "PATCH"} & set(methods):
+        hint = "v1 updates with PUT and v2 with PATCH"
+    message = f"{target} has no endpoint for {method} /{'/'.join(segments)}"
+    if not methods:
+        return ConversionError(message + " yet", path=("path",), value=original, hint=hint)
     return ConversionError(
-        f"{target} has no endpoint for {method} /{'/'.join(segments)} yet",
-        path=("path",),
-        value=original,
+        message,
+        path=("method",),
+        value=method,
+        expected="one of " + ", ".join(methods),
         hint=hint,
     )
 
