@@ -263,7 +263,10 @@ class _Context:
 
     @property
     def unsupported(self) -> str:
-        return f"not a parameter of {self.to} {self.target}"
+        reason = f"not a parameter of {self.to} {self.target}"
+        if self.target.method in ("POST", "PUT", "PATCH"):
+            reason += "; send entity fields in the body"
+        return reason
 
 
 Handler = Callable[[_Context, str, str], None]
