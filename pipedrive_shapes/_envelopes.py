@@ -134,7 +134,7 @@ def convert_envelope_lossless(
         # layout in both versions.
         return s.copy_json(payload), {}
     kind = _kind(payload)
-    if next_cursor is not None and (to == "v1" or kind == "single"):
+    if next_cursor is not None and (to == "v1" or kind in ("single", "deleted")):
         raise ValueError(
             "next_cursor applies only to v1 -> v2 of list and search responses"
         )
@@ -152,6 +152,10 @@ def _kind(payload: Mapping[str, Any]) -> str:
         return "list"
     if isinstance(data, Mapping) and isinstance(data.get("items"), list):
         return "search"
+    if isinstance(data, Mapping) and data.keys() == {"id"}:
+        return (
+            "deleted"  # DELETE responses: {"id": 5}, or a list of ids for bulk deletes
+        )
     additional = payload.get("additional_data")
     if (
         data is None
@@ -203,7 +207,7 @@ def _to_v2(
             lost[key] = s.copy_json(value, (key,))
         else:
             out[key] = s.copy_json(value, (key,))
-    if kind != "single":
+    if kind in ("list", "search"):
         out["additional_data"] = {
             "next_cursor": _cursor_to_v2(payload.get("additional_data"), next_cursor)
         }
@@ -219,8 +223,8 @@ def _data_to_v2(
     fields: FieldCatalog | None,
     include_fields: Iterable[str] | str,
 ) -> tuple[Any, Any]:
-    if data is None or kind == "search":
-        # Search items have the same body in both versions.
+    if data is None or kind in ("search", "deleted"):
+        # Search items and DELETE responses have the same body in both versions.
         return s.copy_json(data, ("data",)), None
     if kind == "single":
         return _record_to_v2(entity, data, fields, include_fields, ("data",))
@@ -337,7 +341,7 @@ def _to_v1(
             out[key] = s.copy_json(value, (key,))
     if "additional_data" in restore:
         out["additional_data"] = s.copy_json(restore["additional_data"])
-    elif kind != "single":
+    elif kind in ("list", "search"):
         out["additional_data"] = _paging_to_v1(additional)
     elif additional is not None:
         out["additional_data"] = s.copy_json(additional)
@@ -359,7 +363,7 @@ def _already_v1(key: str, value: Any) -> ConversionError:
 def _data_to_v1(
     entity: str, data: Any, kind: str, fields: FieldCatalog | None, restore: Any
 ) -> Any:
-    if data is None or kind == "search":
+    if data is None or kind in ("search", "deleted"):
         return s.copy_json(data, ("data",))
     if kind == "single":
         return _record_to_v1(entity, data, fields, restore, ("data",))
