@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import IO, Any
 
 from pipedrive_shapes import ENTITIES, FieldCatalog, __version__, to_v1, to_v2
+from pipedrive_shapes._api import plan_for
 from pipedrive_shapes._io import (
     Convert,
     InputError,
@@ -180,9 +181,10 @@ def add_convert_command(
 
 def run_convert(args: argparse.Namespace) -> int:
     """Run ``convert`` with the parsed arguments and return the exit status."""
-    if args.include_fields and args.target == "v1":
-        command_parser: argparse.ArgumentParser = args.command_parser
-        command_parser.error("--include-fields is valid only with --to v2")
+    command_parser: argparse.ArgumentParser = args.command_parser
+    problem = _check_include_fields(args.entity, args.target, args.include_fields)
+    if problem is not None:
+        command_parser.error(problem)
 
     try:
         catalog = _load_catalog(args.fields)
@@ -215,6 +217,24 @@ def run_convert(args: argparse.Namespace) -> int:
         _report(f"error: {_describe(error)}")
         return EXIT_FAILURE
     return 0
+
+
+def _check_include_fields(entity: str, target: str, names: Sequence[str]) -> str | None:
+    # Checked before reading, so a typo is reported once as a usage error
+    # instead of as a failure of the first record.
+    if not names:
+        return None
+    if target == "v1":
+        return "--include-fields is valid only with --to v2"
+    allowed = plan_for(entity).include_names
+    unknown = sorted(set(names) - allowed)
+    if not unknown:
+        return None
+    expected = ", ".join(sorted(allowed)) or "none"
+    return (
+        f"argument --include-fields: invalid name {unknown[0]!r} for {entity}: "
+        f"expected one of {expected}"
+    )
 
 
 def _load_catalog(paths: Sequence[str]) -> FieldCatalog | None:
