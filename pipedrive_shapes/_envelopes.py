@@ -152,10 +152,9 @@ def _kind(payload: Mapping[str, Any]) -> str:
         return "list"
     if isinstance(data, Mapping) and isinstance(data.get("items"), list):
         return "search"
+    # DELETE responses carry {"id": 5}, or a list of ids for bulk deletes.
     if isinstance(data, Mapping) and data.keys() == {"id"}:
-        return (
-            "deleted"  # DELETE responses: {"id": 5}, or a list of ids for bulk deletes
-        )
+        return "deleted"
     additional = payload.get("additional_data")
     if (
         data is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import copy
 import json
 import warnings
@@ -26,6 +27,7 @@ from pipedrive_shapes._webhooks import (
     rest_field_to_typed,
     typed_field_to_rest,
 )
+from pipedrive_shapes._webhooks_cli import register_webhook_command
 
 FIXTURES = Path(__file__).parent / "fixtures" / "webhooks"
 CATALOG = FieldCatalog.from_file(FIXTURES / "deal_fields.v1.json")
@@ -992,3 +994,98 @@ def test_subscription_lead_to_v1_raises() -> None:
 def test_subscription_invalid_action_raises() -> None:
     with pytest.raises(ConversionError, match="invalid event_action"):
         convert_webhook_subscription({"event_action": "moved", "event_object": "deal"})
+
+
+# Command line
+
+
+def run_cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="pipedrive-shapes")
+    register_webhook_command(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    status: int = args.handler(args)
+    return status
+
+
+def test_cli_single_delivery(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    status = run_cli(
+        ["webhook", "--to", "v2", str(FIXTURES / "v1_added_deal.json"), "--indent", "2"]
+    )
+    output = capsysbinary.readouterr().out
+    assert status == 0
+    assert json.loads(output) == normalize_webhook(load("v1_added_deal.json"))
+    assert output.startswith(b"{\n  ")
+
+
+def test_cli_ndjson_with_removed(tmp_path: Path) -> None:
+    names = ["v1_updated_deal.json", "v1_updated_person.json", "v2_create_note.json"]
+    source = tmp_path / "deliveries.ndjson"
+    source.write_text("".join(json.dumps(load(name)) + "\n" for name in names))
+    output, removed = tmp_path / "out.ndjson", tmp_path / "removed.ndjson"
+    status = run_cli(
+        [
+            "webhook",
+            "--to",
+            "v2",
+            str(source),
+            "-o",
+            str(output),
+            "--removed",
+            str(removed),
+        ]
+    )
+    lines = [json.loads(line) for line in output.read_text().splitlines()]
+    removed_lines = [json.loads(line) for line in removed.read_text().splitlines()]
+    assert status == 0
+    assert [line["meta"]["entity"] for line in lines] == ["deal", "person", "note"]
+    assert len(removed_lines) == 3
+    assert removed_lines[0]["meta"]["timestamp_micro"] == 1735812000654321
+    assert removed_lines[2] == {}
+
+
+def test_cli_warning_reported_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "notes.ndjson"
+    source.write_text(
+        json.dumps(load("v2_create_note.json"))
+        + "\n" * 2
+        + json.dumps(load("v2_create_note.json"))
+        + "\n"
+    )
+    assert (
+        run_cli(["webhook", "--to", "v2", str(source), "-o", str(tmp_path / "o")]) == 0
+    )
+    errors = capsys.readouterr().err.splitlines()
+    assert errors == [
+        "line 1: warning: no entity rules exist for 'note' webhooks, so data and "
+        "previous pass through unchanged apart from custom fields"
+    ]
+
+
+def test_cli_invalid_delivery_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bad.ndjson"
+    source.write_text(json.dumps(load("v1_added_deal.json")) + "\n" + '{"id": 1}\n')
+    status = run_cli(["webhook", "--to", "v2", str(source), "-o", str(tmp_path / "o")])
+    assert status == 1
+    assert capsys.readouterr().err.startswith("line 2: not a webhook delivery")
+    assert not (tmp_path / "o").exists()
+
+
+def test_cli_invalid_json_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "bad.json"
+    source.write_text('{"v": 1,\n')
+    assert run_cli(["webhook", "--to", "v1", str(source)]) == 1
+    assert capsys.readouterr().err.startswith("error: invalid JSON")
+
+
+def test_cli_fields_file_used(capsysbinary: pytest.CaptureFixture[bytes]) -> None:
+    argv = ["webhook", "--to", "v2", str(FIXTURES / "v1_added_deal.json")]
+    status = run_cli([*argv, "--fields", str(FIXTURES / "deal_fields.v1.json")])
+    custom = json.loads(capsysbinary.readouterr().out)["data"]["custom_fields"]
+    assert status == 0
+    assert custom[TIER] == 17
