@@ -116,15 +116,33 @@ def to_v2(
     keys = catalog_custom_keys(catalog, entity)
     groups: dict[str, dict[str, Any]] = {}
     for key, value in flat.items():
-        split = split_key(key, keys)
-        assert split is not None  # the engine collected only custom keys
+        split = _SPLIT_CACHE.get(key) if catalog is None else None
+        if split is None:
+            split = split_key(key, keys)
+            assert split is not None  # the engine collected only custom keys
+            if catalog is None and len(_SPLIT_CACHE) < _SPLIT_CACHE_SIZE:
+                _SPLIT_CACHE[key] = split
         base, suffix = split
-        groups.setdefault(base, {})[suffix] = value
+        group = groups.get(base)
+        if group is None:
+            groups[base] = {suffix: value}
+        else:
+            group[suffix] = value
     result: dict[str, Any] = {}
     for base, parts in groups.items():
         definition = catalog.get(entity, base) if catalog is not None else None
-        result[base] = _value_to_v2(base, parts, definition, strict)
+        if definition is None and len(parts) == 1 and "" in parts:
+            # The common case: a plain field and no definitions.
+            result[base] = _untyped_to_v2(base, parts[""], strict)
+        else:
+            result[base] = _value_to_v2(base, parts, definition, strict)
     return result
+
+
+#: Hex keys split into (field key, suffix), remembered up to a bound.
+_SPLIT_CACHE: dict[str, tuple[str, str]] = {}
+_SPLIT_CACHE_SIZE: Final = 65536
+_ADDRESS_SUFFIXES: Final = frozenset({"subpremise", *ADDRESS_PARTS})
 
 
 def _infer_type(parts: Mapping[str, Any]) -> str | None:
@@ -132,7 +150,7 @@ def _infer_type(parts: Mapping[str, Any]) -> str | None:
         return "monetary"
     if "until" in parts:
         return "range"
-    if any(name in parts for name in ADDRESS_PARTS) or "subpremise" in parts:
+    if not _ADDRESS_SUFFIXES.isdisjoint(parts):
         return "address"
     if "timezone_id" in parts or "timezone_name" in parts:
         return "time"
@@ -166,17 +184,9 @@ def _check_parts(
     field_type: str | None,
     definition: FieldDefinition | None,
 ) -> None:
-    allowed: frozenset[str]
-    if field_type == "monetary":
-        allowed = frozenset({"", "currency"})
-    elif field_type == "address":
-        allowed = frozenset({"", "subpremise", *ADDRESS_PARTS})
-    elif field_type in RANGE_TYPES or field_type == "range":
-        allowed = frozenset({"", "until", *TIMEZONE_PARTS})
-    elif field_type == "time":
-        allowed = frozenset({"", *TIMEZONE_PARTS})
-    else:
-        allowed = frozenset({""})
+    if len(parts) == 1 and "" in parts:
+        return
+    allowed = _ALLOWED_PARTS.get(field_type or "", _PLAIN_PARTS)
     for suffix in parts:
         if suffix not in allowed:
             raise ConversionError(
@@ -186,6 +196,18 @@ def _check_parts(
                 expected=f"only subfields of a {field_type or 'plain'} field",
                 hint="check the field definitions, or rename the key",
             )
+
+
+_PLAIN_PARTS: Final = frozenset({""})
+#: The v1 subfield suffixes each composite type may carry ("" is the value).
+_ALLOWED_PARTS: Final = {
+    "monetary": frozenset({"", "currency"}),
+    "address": frozenset({"", "subpremise", *ADDRESS_PARTS}),
+    "daterange": frozenset({"", "until", *TIMEZONE_PARTS}),
+    "timerange": frozenset({"", "until", *TIMEZONE_PARTS}),
+    "range": frozenset({"", "until", *TIMEZONE_PARTS}),
+    "time": frozenset({"", *TIMEZONE_PARTS}),
+}
 
 
 def _empty(value: Any) -> bool:
@@ -327,7 +349,7 @@ def _time_to_v2(
 
 
 def _untyped_to_v2(key: str, value: Any, strict: bool) -> Any:
-    if _empty(value):
+    if value is None or value == "":
         return None
     if isinstance(value, Mapping):
         # A user, person or org field in a v1 response: {"value": 12, "name": ...}.

@@ -8,7 +8,7 @@ are, and custom field keys are collected for :mod:`pipedrive_shapes._custom`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pipedrive_shapes import _custom
@@ -53,7 +53,7 @@ class State:
         entity: str,
         *,
         catalog: FieldCatalog | None = None,
-        include: Collection[str] = (),
+        include: frozenset[str] = frozenset(),
         strict: bool = False,
         parent: Mapping[str, Any] | None = None,
     ) -> None:
@@ -92,12 +92,51 @@ class Plan:
         self.backward: dict[str, Handler] = {}
         self.derivations: list[tuple[str, Derivation]] = []
         self.nested: dict[str, Nested] = {}
+        #: The handler of each include-only field once it is requested.
+        self.included: dict[str, Handler] = {}
+        self._variants: dict[
+            tuple[str, frozenset[str], str | None], dict[str, Any]
+        ] = {}
         self.include_names: frozenset[str] = frozenset(
             rule.v1 for rule in rules if isinstance(rule, IncludeOnly)
         )
         for rule in rules:
             _compile_rule(self, rule)
         self._mark_foreign_keys()
+
+    def actions(
+        self, direction: str, include: frozenset[str], catalog: FieldCatalog | None
+    ) -> dict[str, Any]:
+        """Return the key -> action table for one direction and set of options.
+
+        An action is a target key (copy the value), a ``(target, codec,
+        path, unchanged types)`` tuple, one of the markers :data:`DROP`, :data:`FOREIGN` and
+        :data:`CUSTOM`, or a handler to call. Tables are built once per
+        direction, ``include_fields`` set and catalog, and then also remember
+        how each key without a rule was classified.
+        """
+        variant = (
+            direction,
+            include,
+            catalog.fingerprint if catalog is not None else None,
+        )
+        table = self._variants.get(variant)
+        if table is None:
+            if len(self._variants) >= _MAX_VARIANTS:
+                self._variants.clear()
+            table = self._variants[variant] = self._build_actions(direction, include)
+        return table
+
+    def _build_actions(self, direction: str, include: frozenset[str]) -> dict[str, Any]:
+        handlers = self.forward if direction == "v2" else self.backward
+        table: dict[str, Any] = {}
+        for key, handler in handlers.items():
+            if direction == "v2" and key in self.include_names:
+                handler = self.included[key] if key in include else _ignore
+            table[key] = _action(handler)
+        if direction == "v1" and self.has_custom_fields:
+            table["custom_fields"] = CUSTOM
+        return table
 
     def _mark_foreign_keys(self) -> None:
         # A v2-only key in v1 input (or the reverse) means mixed or misrouted
@@ -113,8 +152,36 @@ class Plan:
 
 
 def _foreign(value: Any, out: dict[str, Any], st: State) -> None:
-    """Mark a key of the other version; the loops test for this handler by
-    identity and record the key instead of calling it."""
+    """Mark a key of the other version; the loops record the key instead."""
+
+
+class _Marker:
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+#: Actions that the conversion loops handle inline.
+DROP: Final = _Marker("DROP")
+FOREIGN: Final = _Marker("FOREIGN")
+CUSTOM: Final = _Marker("CUSTOM")
+
+_MAX_VARIANTS: Final = 64
+#: Keys without a rule are classified once and remembered, up to this many
+#: per table, so records with ever-new keys cannot grow memory without end.
+_MAX_REMEMBERED_KEYS: Final = 4096
+
+
+def _action(handler: Handler) -> Any:
+    if handler is _ignore:
+        return DROP
+    if handler is _foreign:
+        return FOREIGN
+    return _SIMPLE.get(handler, handler)
 
 
 def _compile_rule(plan: Plan, rule: Rule) -> None:
@@ -141,12 +208,21 @@ def _converting(source: str, target: str, codec: Codec | None) -> Handler:
                 s.copy_json(value, path) if type(value) in _CONTAINERS else value
             )
 
+        _SIMPLE[copy] = target
         return copy
 
     def convert(value: Any, out: dict[str, Any], st: State) -> None:
         out[target] = codec(value, path)
 
+    _SIMPLE[convert] = (target, codec, path, s.UNCHANGED_TYPES.get(codec, _NO_TYPES))
     return convert
+
+
+_NO_TYPES: Final[frozenset[type]] = frozenset()
+#: The inline form of each handler that only renames or re-encodes one value:
+#: the target key, or (target key, codec, path, types the codec returns
+#: unchanged). The conversion loops run these without a call per key.
+_SIMPLE: dict[Handler, str | tuple[str, Codec, tuple[str], frozenset[type]]] = {}
 
 
 def _compile_field(plan: Plan, rule: Field) -> None:
@@ -158,7 +234,7 @@ def _compile_field(plan: Plan, rule: Field) -> None:
 
 
 def _ignore(value: Any, out: dict[str, Any], st: State) -> None:
-    return None
+    """Drop a v1 field that v2 no longer has."""
 
 
 def _compile_removed(plan: Plan, rule: Removed) -> None:
@@ -185,6 +261,7 @@ def _compile_include_only(plan: Plan, rule: IncludeOnly) -> None:
             convert(value, out, st)
 
     plan.forward[name] = forward
+    plan.included[name] = convert
 
 
 def _compile_nested(plan: Plan, rule: Nested) -> None:
@@ -337,31 +414,35 @@ def _require_mapping(payload: Any) -> None:
 
 def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     """Convert one v1 record to v2 with ``plan``."""
-    _require_mapping(payload)
+    if not isinstance(payload, Mapping):
+        _require_mapping(payload)
     st.payload = payload
     out: dict[str, Any] = {}
-    handlers = plan.forward
     custom = st.custom
-    catalog_keys = (
-        _custom.catalog_custom_keys(st.catalog, plan.entity)
-        if plan.has_custom_fields
-        else None
-    )
+    actions = plan.actions("v2", st.include, st.catalog)
+    # Branches are ordered by how often each kind of key occurs.
     for key, value in payload.items():
-        handler = handlers.get(key)
-        if handler is not None:
-            if handler is _foreign:
-                st.foreign.append(key)
-            else:
-                handler(value, out, st)
-        elif catalog_keys is not None and _custom.is_custom_key(key, catalog_keys):
-            custom[key] = value
-        else:
-            if type(key) is not str:
-                _check_key(key)
-            out[key] = (
-                s.copy_json(value, (key,)) if type(value) in _CONTAINERS else value
+        action = actions.get(key)
+        if action is None:
+            action = _classify_forward(plan, actions, key, st.catalog)
+        kind = type(action)
+        if kind is str:
+            out[action] = (
+                value if type(value) not in _CONTAINERS else s.copy_json(value, (key,))
             )
+        elif kind is tuple:
+            if type(value) in action[3]:
+                out[action[0]] = value
+            else:
+                out[action[0]] = action[1](value, action[2])
+        elif action is DROP:
+            pass
+        elif action is CUSTOM:
+            custom[key] = value
+        elif action is FOREIGN:
+            st.foreign.append(key)
+        else:
+            action(value, out, st)
     if st.groups:
         for target, group in st.groups.items():
             rule = plan.nested.get(target)
@@ -373,32 +454,62 @@ def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         )
     if st.foreign:
         # An empty custom_fields object is the engine's own, not converted data.
-        produced = out if custom else {k: v for k, v in out.items() if k != "custom_fields"}
+        produced = (
+            out if custom else {k: v for k, v in out.items() if k != "custom_fields"}
+        )
         _check_foreign(st.foreign, payload, produced, "v2", "v1")
     return out
 
 
+def _classify_forward(
+    plan: Plan, actions: dict[str, Any], key: Any, catalog: FieldCatalog | None
+) -> Any:
+    """Classify a v1 key without a rule: a custom field, or a field to copy."""
+    if type(key) is not str:
+        _check_key(key)
+    action: Any = key
+    if plan.has_custom_fields:
+        catalog_keys = _custom.catalog_custom_keys(catalog, plan.entity)
+        if _custom.is_custom_key(key, catalog_keys):
+            action = CUSTOM
+    if len(actions) < _MAX_REMEMBERED_KEYS:
+        actions[key] = action
+    return action
+
+
 def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     """Convert one v2 record to v1 with ``plan``."""
-    _require_mapping(payload)
+    if not isinstance(payload, Mapping):
+        _require_mapping(payload)
     st.payload = payload
     out: dict[str, Any] = {}
-    handlers = plan.backward
+    actions = plan.actions("v1", frozenset(), st.catalog)
     for key, value in payload.items():
-        handler = handlers.get(key)
-        if handler is not None:
-            if handler is _foreign:
-                st.foreign.append(key)
-            else:
-                handler(value, out, st)
-        elif key == "custom_fields" and plan.has_custom_fields:
-            out.update(_custom.to_v1(plan.entity, value, st.catalog, strict=st.strict))
-        else:
+        action = actions.get(key)
+        if action is None:
             if type(key) is not str:
                 _check_key(key)
-            out[key] = (
-                s.copy_json(value, (key,)) if type(value) in _CONTAINERS else value
+            action = key
+            if len(actions) < _MAX_REMEMBERED_KEYS:
+                actions[key] = key
+        kind = type(action)
+        if kind is str:
+            out[action] = (
+                value if type(value) not in _CONTAINERS else s.copy_json(value, (key,))
             )
+        elif kind is tuple:
+            if type(value) in action[3]:
+                out[action[0]] = value
+            else:
+                out[action[0]] = action[1](value, action[2])
+        elif action is CUSTOM:
+            out.update(_custom.to_v1(plan.entity, value, st.catalog, strict=st.strict))
+        elif action is FOREIGN:
+            st.foreign.append(key)
+        elif action is DROP:
+            pass
+        else:
+            action(value, out, st)
     for key, derive in plan.derivations:
         if key not in out:
             derived = derive(payload, st.parent)
