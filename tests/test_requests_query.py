@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipedrive_shapes._query import INCLUDE_FIELDS, SORT_FIELDS, normalize_query
+from pipedrive_shapes._query import normalize_query
+from pipedrive_shapes._query_tables import INCLUDE_FIELDS, SORT_FIELDS
 from pipedrive_shapes._requests import convert_query, convert_request
 from pipedrive_shapes.errors import ConversionError
 
