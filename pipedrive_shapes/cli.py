@@ -147,10 +147,10 @@ def add_convert_command(
         help=(
             "JSON file with a fields endpoint response, such as the body of "
             "GET /v1/dealFields, used to convert custom field values. A file "
-            "name containing dealFields, personFields, organizationFields, "
-            "productFields or activityFields ties the definitions to that "
-            "entity, and other files apply to every entity. Give the option "
-            "once per file to merge several files."
+            "name containing dealFields (or deal_fields), personFields, "
+            "organizationFields, productFields or activityFields ties the "
+            "definitions to that entity, and other files apply to every "
+            "entity. Give the option once per file to merge several files."
         ),
     )
     parser.add_argument(
