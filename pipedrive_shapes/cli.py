@@ -61,8 +61,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :param argv: the arguments after the program name, or ``None`` to use
         ``sys.argv[1:]``.
-    :returns: the exit status: 0 on success, 1 when the input or a record
-        failed and 130 when interrupted.
+    :returns: the exit status, which is 0 on success, 1 when the input or a
+        record failed and 130 when interrupted.
     :raises SystemExit: as argparse does, with status 2 for invalid
         arguments and status 0 after ``--help`` or ``--version``.
     """
@@ -311,8 +311,8 @@ def _describe(error: Exception) -> str:
 
 
 def _discard_stdout() -> None:
-    # Python flushes standard output at exit; pointing it at the null device
-    # keeps that flush from raising BrokenPipeError a second time.
+    # Python flushes standard output at exit, so pointing it at the null
+    # device keeps that flush from raising BrokenPipeError a second time.
     with contextlib.suppress(OSError, ValueError, AttributeError):
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, sys.stdout.fileno())
