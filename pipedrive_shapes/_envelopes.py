@@ -16,6 +16,7 @@ the cursor the caller got from the v2 API.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from pipedrive_shapes import _scalars as s
@@ -78,15 +79,8 @@ def convert_envelope(
     :raises ValueError: for an invalid ``to``, or ``next_cursor`` given for
         v2 -> v1 or for a single-record response.
     """
-    return convert_envelope_lossless(
-        entity,
-        payload,
-        to=to,
-        fields=fields,
-        next_cursor=next_cursor,
-        include_fields=include_fields,
-        removed=removed,
-    )[0]
+    settings = _Settings(entity, fields, include_fields, lossless=False)
+    return _convert(payload, to, settings, next_cursor, removed)[0]
 
 
 def convert_envelope_lossless(
@@ -116,6 +110,27 @@ def convert_envelope_lossless(
 
     :returns: ``(envelope, removed)``.
     """
+    settings = _Settings(entity, fields, include_fields, lossless=True)
+    return _convert(payload, to, settings, next_cursor, removed)
+
+
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    """The arguments that every record conversion of one call shares."""
+
+    entity: str
+    fields: FieldCatalog | None
+    include_fields: Iterable[str] | str
+    lossless: bool
+
+
+def _convert(
+    payload: Mapping[str, Any],
+    to: Version,
+    settings: _Settings,
+    next_cursor: str | None,
+    removed: Mapping[str, Any] | None,
+) -> tuple[JSONObject, JSONObject]:
     if not isinstance(payload, Mapping):
         raise TypeError(f"payload must be a mapping, not {type(payload).__name__}")
     if to not in ("v1", "v2"):
@@ -139,11 +154,9 @@ def convert_envelope_lossless(
             "next_cursor applies only to v1 -> v2 of list and search responses"
         )
     if to == "v2":
-        envelope, lost = _to_v2(
-            entity, payload, kind, fields, next_cursor, include_fields
-        )
+        envelope, lost = _to_v2(payload, kind, settings, next_cursor)
         return envelope, ({"source": "v1", **lost} if lost else {})
-    return _to_v1(entity, payload, kind, fields, restore), {}
+    return _to_v1(payload, kind, settings, restore), {}
 
 
 def _kind(payload: Mapping[str, Any]) -> str:
@@ -187,21 +200,14 @@ def _restore_map(removed: Mapping[str, Any] | None, to: Version) -> Mapping[str,
 
 
 def _to_v2(
-    entity: str,
-    payload: Mapping[str, Any],
-    kind: str,
-    fields: FieldCatalog | None,
-    next_cursor: str | None,
-    include_fields: Iterable[str] | str,
+    payload: Mapping[str, Any], kind: str, settings: _Settings, next_cursor: str | None
 ) -> tuple[JSONObject, JSONObject]:
     out: JSONObject = {}
     lost: JSONObject = {}
     data_lost: Any = None
     for key, value in payload.items():
         if key == "data":
-            out["data"], data_lost = _data_to_v2(
-                entity, value, kind, fields, include_fields
-            )
+            out["data"], data_lost = _data_to_v2(value, kind, settings)
         elif key in _V1_ONLY_KEYS or key == "additional_data":
             lost[key] = s.copy_json(value, (key,))
         else:
@@ -215,20 +221,14 @@ def _to_v2(
     return out, lost
 
 
-def _data_to_v2(
-    entity: str,
-    data: Any,
-    kind: str,
-    fields: FieldCatalog | None,
-    include_fields: Iterable[str] | str,
-) -> tuple[Any, Any]:
+def _data_to_v2(data: Any, kind: str, settings: _Settings) -> tuple[Any, Any]:
     if data is None or kind in ("search", "deleted"):
         # Search items and DELETE responses have the same body in both versions.
         return s.copy_json(data, ("data",)), None
     if kind == "single":
-        return _record_to_v2(entity, data, fields, include_fields, ("data",))
+        return _record_to_v2(data, settings, ("data",))
     pairs = [
-        _record_to_v2(entity, record, fields, include_fields, ("data", index))
+        _record_to_v2(record, settings, ("data", index))
         for index, record in enumerate(data)
     ]
     records = [record for record, _ in pairs]
@@ -237,21 +237,19 @@ def _data_to_v2(
 
 
 def _record_to_v2(
-    entity: str,
-    record: Any,
-    fields: FieldCatalog | None,
-    include_fields: Iterable[str] | str,
-    path: Path,
+    record: Any, settings: _Settings, path: Path
 ) -> tuple[JSONObject, JSONObject]:
+    entity, fields, include = settings.entity, settings.fields, settings.include_fields
     try:
+        if not settings.lossless:
+            return to_v2(entity, record, fields=fields, include_fields=include), {}
         converted, left_out = to_v2_lossless(entity, record, fields=fields)
-        if include_fields:
-            converted = to_v2(
-                entity, record, fields=fields, include_fields=include_fields
-            )
-            # Fields kept through include_fields come back from the record.
+        if include:
+            converted = to_v2(entity, record, fields=fields, include_fields=include)
+            # Fields kept through include_fields come back from the record itself.
+            names = set(converted) - set(to_v2(entity, record, fields=fields))
             left_out = {
-                key: value for key, value in left_out.items() if key not in converted
+                key: value for key, value in left_out.items() if key not in names
             }
     except ConversionError as error:
         raise error.prefixed(path) from None
@@ -320,10 +318,9 @@ def _cursor_to_v2(additional: Any, next_cursor: str | None) -> str | None:
 
 
 def _to_v1(
-    entity: str,
     payload: Mapping[str, Any],
     kind: str,
-    fields: FieldCatalog | None,
+    settings: _Settings,
     restore: Mapping[str, Any],
 ) -> JSONObject:
     for key in _V1_ONLY_KEYS:
@@ -335,7 +332,7 @@ def _to_v1(
     out: JSONObject = {}
     for key, value in payload.items():
         if key == "data":
-            out["data"] = _data_to_v1(entity, value, kind, fields, restore.get("data"))
+            out["data"] = _data_to_v1(value, kind, settings, restore.get("data"))
         elif key != "additional_data":
             out[key] = s.copy_json(value, (key,))
     if "additional_data" in restore:
@@ -359,27 +356,25 @@ def _already_v1(key: str, value: Any) -> ConversionError:
     )
 
 
-def _data_to_v1(
-    entity: str, data: Any, kind: str, fields: FieldCatalog | None, restore: Any
-) -> Any:
+def _data_to_v1(data: Any, kind: str, settings: _Settings, restore: Any) -> Any:
     if data is None or kind in ("search", "deleted"):
         return s.copy_json(data, ("data",))
     if kind == "single":
-        return _record_to_v1(entity, data, fields, restore, ("data",))
+        return _record_to_v1(data, settings, restore, ("data",))
     maps = restore if isinstance(restore, list) and len(restore) == len(data) else []
     return [
-        _record_to_v1(
-            entity, record, fields, maps[index] if maps else None, ("data", index)
-        )
+        _record_to_v1(record, settings, maps[index] if maps else None, ("data", index))
         for index, record in enumerate(data)
     ]
 
 
 def _record_to_v1(
-    entity: str, record: Any, fields: FieldCatalog | None, restore: Any, path: Path
+    record: Any, settings: _Settings, restore: Any, path: Path
 ) -> JSONObject:
     try:
-        return to_v1(entity, record, fields=fields, removed=restore or None)
+        return to_v1(
+            settings.entity, record, fields=settings.fields, removed=restore or None
+        )
     except ConversionError as error:
         raise error.prefixed(path) from None
 

@@ -23,7 +23,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final, Literal
 
 from pipedrive_shapes import _scalars as s
-from pipedrive_shapes._api import to_v1, to_v2_lossless
+from pipedrive_shapes._api import to_v1, to_v2, to_v2_lossless
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._paths import Path
 from pipedrive_shapes._rules import Codec
@@ -112,7 +112,7 @@ def normalize_webhook(
     :raises ValueError: when ``to`` is neither ``"v1"`` nor ``"v2"``, or
         ``removed`` comes from a conversion from the other format.
     """
-    return _normalize(payload, fields, to, removed)[0]
+    return _normalize(payload, fields, to, removed, lossless=False)[0]
 
 
 def normalize_webhook_lossless(
@@ -142,7 +142,7 @@ def normalize_webhook_lossless(
     :returns: ``(delivery, removed)``.
     :raises ConversionError: as :func:`normalize_webhook` does.
     """
-    return _normalize(payload, fields, to, removed)
+    return _normalize(payload, fields, to, removed, lossless=True)
 
 
 def detect_webhook_version(payload: Mapping[str, Any]) -> Version:
@@ -183,6 +183,8 @@ def _normalize(
     fields: FieldCatalog | None,
     to: Version,
     removed: Mapping[str, Any] | None,
+    *,
+    lossless: bool,
 ) -> tuple[JSONObject, JSONObject]:
     if not isinstance(payload, Mapping):
         raise TypeError(f"payload must be a mapping, not {type(payload).__name__}")
@@ -193,7 +195,7 @@ def _normalize(
     if source == "v1" and to == "v1":
         return s.copy_json(payload), {}
     if source == "v1":
-        delivery, lost = _v1_to_v2(payload, fields)
+        delivery, lost = _v1_to_v2(payload, fields, lossless=lossless)
     else:
         delivery, lost = _v2_to_rest(payload)
         if to == "v1":
@@ -222,7 +224,7 @@ def _restore_map(removed: Mapping[str, Any] | None, to: Version) -> Mapping[str,
 
 
 def _v1_to_v2(
-    payload: Mapping[str, Any], fields: FieldCatalog | None
+    payload: Mapping[str, Any], fields: FieldCatalog | None, *, lossless: bool
 ) -> tuple[JSONObject, JSONObject]:
     meta = _require_object(payload.get("meta"), ("meta",))
     if payload.get("v", 1) != 1:
@@ -244,8 +246,11 @@ def _v1_to_v2(
     if "matches_filters" in payload:
         lost["matches_filters"] = s.copy_json(payload["matches_filters"])
     if entity in WEBHOOK_ENTITIES:
-        data = _entity_to_v2(entity, current, fields, "current", lost)
-        old = _entity_to_v2(entity, previous, fields, "previous", lost)
+        # The removed maps cost a second conversion, so only the lossless
+        # variant computes them.
+        convert = _entity_to_v2_lossless if lossless else _entity_to_v2
+        data = convert(entity, current, fields, "current", lost)
+        old = convert(entity, previous, fields, "previous", lost)
     else:
         _warn_passthrough(entity)
         data = None if current is None else s.copy_json(current)
@@ -293,6 +298,21 @@ def _unwrap_user(value: Any, entity: str, path: Path) -> Mapping[str, Any] | Non
 
 
 def _entity_to_v2(
+    entity: str,
+    record: Mapping[str, Any] | None,
+    fields: FieldCatalog | None,
+    part: str,
+    lost: JSONObject,
+) -> JSONObject | None:
+    if record is None:
+        return None
+    try:
+        return to_v2(entity, record, fields=fields)
+    except ConversionError as error:
+        raise error.prefixed((part,)) from None
+
+
+def _entity_to_v2_lossless(
     entity: str,
     record: Mapping[str, Any] | None,
     fields: FieldCatalog | None,

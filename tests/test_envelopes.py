@@ -164,6 +164,13 @@ def test_v1_include_fields_kept() -> None:
     )
     assert envelope["data"][0]["notes_count"] == 4
     assert "notes_count" not in removed["data"][0]
+    assert convert_envelope("deal", envelope, to="v1", removed=removed) == page
+
+
+@pytest.mark.parametrize("entity", sorted(REAL_ENTITIES))
+def test_plain_and_lossless_agree(entity: str) -> None:
+    page = v1_page(entity, more=False)
+    assert convert_envelope(entity, page) == convert_envelope_lossless(entity, page)[0]
 
 
 # v1 -> v2: single records, search results, errors

@@ -638,6 +638,12 @@ def test_v2_lossless_round_trip_meta(name: str) -> None:
     assert again["meta"] == normalized["meta"]
 
 
+@pytest.mark.parametrize("name", V1_FIXTURES + V2_FIXTURES)
+def test_plain_and_lossless_agree(name: str) -> None:
+    plain = quietly(normalize_webhook, load(name), fields=CATALOG)
+    assert plain == quietly(normalize_webhook_lossless, load(name), fields=CATALOG)[0]
+
+
 def test_removed_from_wrong_direction_raises() -> None:
     _, removed = normalize_webhook_lossless(load("v1_added_deal.json"))
     with pytest.raises(ValueError, match="cannot restore a conversion to v2"):
