@@ -47,7 +47,7 @@ RESOURCES: Final = {
     "activity": "activities/:id",
     "follower": "<entity>/:id/followers/:user_id",
 }
-# v1 keys whose false value means "deleted"; v2's is_deleted and v1's deal
+# v1 keys whose false value means "deleted". v2's is_deleted and v1's deal
 # "deleted" mean it when true.
 _ACTIVE_FLAGS: Final = {
     "product": ("active_flag",),
@@ -162,6 +162,7 @@ def _forward(
     entity = context.entity
     if entity == "pipeline" and "order_nr" in payload:
         _drop_key(context, payload, "order_nr")
+
     if entity == "deal" and context.action == "update":
         for key in _DEAL_PATCH_READ_ONLY:
             if key in payload:
@@ -174,12 +175,14 @@ def _forward(
         for v1_key, _ in _CONTACT_KEYS:
             if v1_key in payload:
                 payload[v1_key] = _contact_objects(payload[v1_key], v1_key)
+
     _report_dropped(context, SPECS[entity].rules, payload, ())
     include = [name for name in _WRITABLE_INCLUDE.get(entity, ()) if name in payload]
     out = to_v2(entity, payload, fields=fields, include_fields=include)
     out.pop("is_deleted", None)  # Deleted-state keys were checked and removed above.
     if out.get("custom_fields") == {}:
         out.pop("custom_fields")  # An empty object would change nothing.
+
     if entity == "person":
         for _, v2_key in _CONTACT_KEYS:
             if isinstance(out.get(v2_key), list):
@@ -217,7 +220,11 @@ def _drop_key(context: _Body, payload: dict[str, Any], key: str) -> None:
 
 
 def _check_deleted_state(context: _Body, payload: dict[str, Any]) -> None:
-    """Reject a body that creates a deleted record or deletes one; drop "not deleted"."""
+    """Reject a body that creates a deleted record or deletes one.
+
+    Flags that mean "not deleted" are dropped and reported, because a v2
+    request body cannot carry the deleted state at all.
+    """
     entity = context.entity
     # Each key with the flag value that means "deleted".
     keys = [(key, False) for key in _ACTIVE_FLAGS.get(entity, ())]
@@ -328,7 +335,7 @@ def _pop_archive_time(context: _Body, payload: dict[str, Any]) -> str | None:
     """Take out a deal's ``archive_time``, which request bodies write as plain UTC.
 
     v2 documents ``archive_time`` in request bodies as ``YYYY-MM-DD HH:MM:SS``
-    although its responses use RFC 3339; v1 used the plain form everywhere.
+    although its responses use RFC 3339. v1 used the plain form everywhere.
     """
     if context.entity != "deal" or payload.get("archive_time") is None:
         return None
@@ -458,6 +465,7 @@ def _person_to_participant(context: _Body, out: dict[str, Any]) -> None:
         return
     person = out.pop("person_id")
     participants = out.get("participants")
+
     if person is None:
         context.drop(
             ("person_id",),
@@ -468,8 +476,10 @@ def _person_to_participant(context: _Body, out: dict[str, Any]) -> None:
     if not participants:
         out["participants"] = [{"person_id": person, "primary": True}]
         return
+
     if not isinstance(participants, list):
-        return  # to_v2 already checked the shape; nothing else to reconcile.
+        return  # Unreachable: to_v2 rejects participants that are not a list.
+
     primary = [
         entry
         for entry in participants

@@ -114,7 +114,7 @@ def split_list(value: str) -> list[str]:
 
 
 def rfc3339(name: str, value: str) -> str:
-    """Convert v1's ``YYYY-MM-DD HH:MM:SS`` (UTC) or an RFC 3339 text to RFC 3339 UTC."""
+    """Convert v1's ``YYYY-MM-DD HH:MM:SS`` (UTC) or an RFC 3339 timestamp to RFC 3339 UTC."""
     text = value.strip()
     try:
         if len(text) == 19 and text[10] == " ":

@@ -1,7 +1,7 @@
 """Query-parameter tables for Pipedrive API v1 and v2 endpoints.
 
 The parameter lists per endpoint come from Pipedrive's official client
-models (pipedrive/client-nodejs); the renames and removals come from the
+models (pipedrive/client-nodejs). The renames and removals come from the
 v2 migration guide
 (https://pipedrive.readme.io/docs/pipedrive-api-v2-migration-guide).
 Endpoints are keyed as ``"GET /deals/{id}"``, without the version prefix.
@@ -136,7 +136,7 @@ _PERSON_INCLUDE: Final = (
     "related_lost_deals_count last_incoming_mail_time last_outgoing_mail_time "
     "marketing_status doi_status smart_bcc_email"
 )
-# The guide's prose list for organizations is copied from persons; the
+# The guide's prose list for organizations repeats the person list. The
 # official models list these 19 names, including people_count.
 _ORGANIZATION_INCLUDE: Final = (
     "next_activity_id last_activity_id open_deals_count related_open_deals_count "

@@ -188,10 +188,10 @@ def _custom_fields_backward(context: QueryContext, name: str, value: str) -> Non
 def finish_backward(context: QueryContext) -> None:
     out = context.out
     if "start" in context.target_params and "cursor" not in context.source:
-        # v1 needs an offset; no cursor means the first page.
+        # No cursor means the first page, which is start=0 in v1.
         context.out = out = {"start": "0", **out}
     if context.target_key == "GET /activities" and "owner_id" not in context.source:
-        # v1 without user_id listed only the caller's activities; 0 means everyone's.
+        # v1 without user_id listed only the caller's activities, and 0 lists everyone's.
         out["user_id"] = "0"
     if context.target_key == "GET /itemSearch/field" and "match" not in context.source:
         out["exact_match"] = "true"  # The v2 default match mode is exact.

@@ -220,7 +220,7 @@ def _ids_forward(context: QueryContext, name: str, value: str) -> None:
 def finish_forward(context: QueryContext) -> None:
     key = context.target_key
     if key == "GET /itemSearch/field" and "match" not in context.out:
-        # v2 matches exactly by default; v1 matched substrings, so say so.
+        # v2 matches exactly by default but v1 matched substrings, so v1's mode is sent.
         context.emit("match", "middle")
     if str(context.pair.v1) == "GET /activities" and "user_id" not in context.source:
         context.drop("user_id", V1_OWN_ACTIVITIES)

@@ -183,7 +183,7 @@ def convert_query(
 ) -> QueryConversion:
     """Convert the query parameters of a call on ``path`` to the other version.
 
-    ``path`` is the path in the version converted from; it picks the
+    ``path`` is the path in the version converted from. It picks the
     endpoint whose rules apply and may carry a query string of its own. The
     result is the full query of the converted call, including any filter
     that replaces a nested v1 path.
@@ -220,9 +220,9 @@ def convert_body(
     The entity shape comes from :func:`pipedrive_shapes.to_v2` (or
     :func:`~pipedrive_shapes.to_v1`). On top of it, request rules apply:
 
-    * POST needs the name (``title`` for deals); a person needs ``name`` or
+    * POST needs the name (``title`` for deals). A person needs ``name`` or
       both ``first_name`` and ``last_name``.
-    * A body cannot create a deleted record or delete one; use DELETE.
+    * A body cannot create a deleted record or delete one: use DELETE.
       ``is_deleted: false`` and v1's "not deleted" flags are dropped.
     * Person phones, emails and ims become objects with ``label`` "work" by
       default and exactly one primary entry.

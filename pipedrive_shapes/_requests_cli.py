@@ -69,12 +69,12 @@ def register_request_command(
     parser.add_argument(
         "--body",
         metavar="FILE",
-        help="JSON file with the request body; '-' reads standard input.",
+        help="JSON file with the request body, or '-' for standard input.",
     )
     parser.add_argument(
         "--entity",
         choices=ENTITIES,
-        help="Entity of the body; checked against the one the path implies.",
+        help="Entity of the body, checked against the one the path implies.",
     )
     parser.add_argument(
         "--follower-id",

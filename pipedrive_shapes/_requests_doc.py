@@ -1,7 +1,7 @@
 """Generate the route and parameter tables of ``docs/requests.md``.
 
 Run ``python -m pipedrive_shapes._requests_doc docs/requests.md`` to rewrite
-the generated blocks in place; a test checks that the file is up to date.
+the generated blocks in place. A test checks that the file is up to date.
 Each block sits between ``<!-- generated: NAME -->`` and
 ``<!-- end generated: NAME -->`` lines.
 """

@@ -28,7 +28,7 @@ CRUD_RESOURCES: Final = (
     "organizations",
     "activities",
 )
-#: Entity name (as :func:`pipedrive_shapes.to_v2` knows it) of each resource.
+#: Entity name of each resource, as :func:`pipedrive_shapes.to_v2` spells it.
 BODY_ENTITIES: Final = {
     "products": "product",
     "pipelines": "pipeline",
@@ -104,7 +104,7 @@ def _pair(v1: str, v2: str, **options: object) -> RoutePair:
     )
 
 
-def _build_routes() -> tuple[RoutePair, ...]:
+def _entity_routes() -> list[RoutePair]:
     rows: list[RoutePair] = []
     for name in CRUD_RESOURCES:
         entity = BODY_ENTITIES[name]
@@ -115,11 +115,15 @@ def _build_routes() -> tuple[RoutePair, ...]:
             _pair(f"PUT /{name}/{{id}}", f"PATCH /{name}/{{id}}", body=entity),
             _pair(f"DELETE /{name}/{{id}}", f"DELETE /{name}/{{id}}"),
         ]
-    # The v1 collection endpoints paged with a cursor; v2 folded them into the
+    # The v1 collection endpoints paged with a cursor. v2 folded them into the
     # plain list, so v2 -> v1 always picks the plain list.
     for name in ("deals", "persons", "organizations", "activities"):
         rows.append(_pair(f"GET /{name}/collection", f"GET /{name}", reverse=False))
-    # Nested v1 lists that v2 replaced with a quick filter on the plain list.
+    return rows
+
+
+def _nested_list_routes() -> list[RoutePair]:
+    """Return the nested v1 lists that v2 replaced with a filter on the plain list."""
     nested = (
         ("persons", "deals", "person_id"),
         ("organizations", "deals", "org_id"),
@@ -130,10 +134,10 @@ def _build_routes() -> tuple[RoutePair, ...]:
         ("persons", "activities", "person_id"),
         ("organizations", "activities", "org_id"),
     )
-    for parent, child, param in nested:
-        rows.append(
-            _pair(f"GET /{parent}/{{id}}/{child}", f"GET /{child}", filter_param=param)
-        )
+    rows = [
+        _pair(f"GET /{parent}/{{id}}/{child}", f"GET /{child}", filter_param=param)
+        for parent, child, param in nested
+    ]
     # v1 GET /deals filters by stage_id itself, so v2 -> v1 keeps the plain list.
     rows.append(
         _pair(
@@ -143,8 +147,12 @@ def _build_routes() -> tuple[RoutePair, ...]:
             reverse=False,
         )
     )
+    return rows
+
+
+def _product_routes() -> list[RoutePair]:
     attachment = "/deals/{id}/products/{product_attachment_id}"
-    rows += [
+    rows = [
         _pair("GET /deals/{id}/products", "GET /deals/{id}/products"),
         _pair(
             "POST /deals/{id}/products",
@@ -153,7 +161,8 @@ def _build_routes() -> tuple[RoutePair, ...]:
         ),
         _pair(f"PUT {attachment}", f"PATCH {attachment}", body="deal_product"),
         _pair(f"DELETE {attachment}", f"DELETE {attachment}"),
-        # v2-only bulk list; v2 -> v1 turns a single deal id back into the nested list.
+        # The bulk list exists only in v2. v2 -> v1 turns a single deal id
+        # back into the nested list.
         _pair(
             "GET /deals/{id}/products",
             "GET /deals/products",
@@ -165,7 +174,7 @@ def _build_routes() -> tuple[RoutePair, ...]:
     # no endpoint of its own, so these rows do not reverse.
     variation = "/products/{id}/variations/{product_variation_id}"
     no_v1_variations = (
-        "v1 has no product variations endpoint; read product_variations from "
+        "v1 has no product variations endpoint, so read product_variations from "
         "GET /api/v1/products/:id instead"
     )
     for v1, v2, body in (
@@ -181,8 +190,14 @@ def _build_routes() -> tuple[RoutePair, ...]:
         rows.append(
             _pair(v1, v2, body=body, reverse=False, reverse_hint=no_v1_variations)
         )
-    for name in SEARCHED_RESOURCES:
-        rows.append(_pair(f"GET /{name}/search", f"GET /{name}/search"))
+    return rows
+
+
+def _search_and_follower_routes() -> list[RoutePair]:
+    rows = [
+        _pair(f"GET /{name}/search", f"GET /{name}/search")
+        for name in SEARCHED_RESOURCES
+    ]
     rows += [
         _pair("GET /itemSearch", "GET /itemSearch"),
         _pair("GET /itemSearch/field", "GET /itemSearch/field"),
@@ -192,20 +207,25 @@ def _build_routes() -> tuple[RoutePair, ...]:
             _pair(f"GET /{name}/{{id}}/followers", f"GET /{name}/{{id}}/followers")
         )
     for name in FOLLOWED_RESOURCES:
-        one = f"/{name}/{{id}}/followers/{{follower_id}}"
+        follower_path = f"/{name}/{{id}}/followers/{{follower_id}}"
         rows += [
             _pair(
                 f"POST /{name}/{{id}}/followers",
                 f"POST /{name}/{{id}}/followers",
                 body="follower",
             ),
-            _pair(f"DELETE {one}", f"DELETE {one}"),
+            _pair(f"DELETE {follower_path}", f"DELETE {follower_path}"),
         ]
-    return tuple(rows)
+    return rows
 
 
-#: Every v1 <-> v2 endpoint pair that the converter knows.
-ROUTES: Final = _build_routes()
+#: Every v1 <-> v2 endpoint pair that the converter converts.
+ROUTES: Final = (
+    *_entity_routes(),
+    *_nested_list_routes(),
+    *_product_routes(),
+    *_search_and_follower_routes(),
+)
 
 # Advice for requests that v2 cannot serve in one call.
 _BULK_DELETE_HINT: Final = (
@@ -349,14 +369,18 @@ def _no_endpoint(
 ) -> ConversionError:
     target = "v2" if source == "v1" else "v1"
     segments = parsed.segments
-    hint = f"keep calling the {source} endpoint, or check the path against the route table"
+    hint = (
+        f"keep calling the {source} endpoint, or check the path against the route table"
+    )
     if method == "DELETE" and len(segments) == 1 and segments[0] in CRUD_RESOURCES:
         hint = _BULK_DELETE_HINT.format(name=segments[0])
     elif method in ("PUT", "PATCH") and {"PUT", "PATCH"} & set(methods):
         hint = "v1 updates with PUT and v2 with PATCH"
     message = f"{target} has no endpoint for {method} /{'/'.join(segments)}"
     if not methods:
-        return ConversionError(message + " yet", path=("path",), value=original, hint=hint)
+        return ConversionError(
+            message + " yet", path=("path",), value=original, hint=hint
+        )
     return ConversionError(
         message,
         path=("method",),
