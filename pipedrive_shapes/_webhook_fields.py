@@ -376,7 +376,7 @@ def custom_fields_to_typed(
 
     :param removed: the ``removed`` item of :func:`custom_fields_to_rest`.
     :raises ConversionError: when a type is unknown and the value's shape
-        does not decide it. The message tells the caller to pass ``fields=``.
+        does not decide it. The message asks the caller to pass ``fields=``.
     """
     extras = removed or {}
     return {

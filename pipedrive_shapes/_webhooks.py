@@ -107,7 +107,7 @@ def normalize_webhook(
         when it converted from the format ``to`` names; its contents are
         written back.
     :raises ConversionError: when the payload is neither format, mixes both,
-        or holds a value that cannot be converted.
+        or contains a value that cannot be converted.
     :raises TypeError: when ``payload`` is not a mapping.
     :raises ValueError: when ``to`` is neither ``"v1"`` nor ``"v2"``, or
         ``removed`` comes from a conversion from the other format.

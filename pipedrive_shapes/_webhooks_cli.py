@@ -3,7 +3,7 @@
 It reads one webhook delivery (a JSON object) or NDJSON with one delivery
 per line, converts each with :func:`normalize_webhook_lossless` and writes
 the result in the same kind. ``--removed`` writes what each conversion left
-out, so that nothing is lost.
+out, in the form that :func:`normalize_webhook_lossless` returns.
 """
 
 from __future__ import annotations
