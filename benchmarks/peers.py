@@ -45,7 +45,7 @@ from records import Case, Direction, field_types
 
 V1_TIME: Final = "%Y-%m-%d %H:%M:%S"
 V2_TIME: Final = "%Y-%m-%dT%H:%M:%SZ"
-#: What v1 wrote for an unset timestamp, besides null.
+#: v1's spellings of an unset timestamp, besides null.
 V1_EMPTY_TIMES: Final = frozenset({"", "0000-00-00 00:00:00"})
 
 DEAL_TIMESTAMPS: Final = (
@@ -178,7 +178,7 @@ def split_labels(value: Any) -> list[Any]:
 
 
 def join_labels(value: list[int] | None) -> str | None:
-    """Join v2's ``label_ids`` into v1's comma string; an empty list gives null."""
+    """Join v2's ``label_ids`` into v1's comma string, or null for an empty list."""
     return ",".join(map(str, value)) if value else None
 
 
@@ -338,7 +338,7 @@ class V2Timestamp(fields.Field[str | None]):
 
 
 class JsonNumber(fields.Field[int | float]):
-    """A number that stays an int or a float; numeric strings are parsed."""
+    """A number that keeps its int or float type and parses numeric strings."""
 
     def _deserialize(
         self,
@@ -356,7 +356,7 @@ class JsonNumber(fields.Field[int | float]):
 
 
 class NegatedBoolean(fields.Boolean):
-    """v1's ``active_flag`` loaded as v2's ``is_deleted``, and back."""
+    """A boolean that loads negated, such as v1's ``active_flag`` as v2's ``is_deleted``."""
 
     def _deserialize(
         self,
@@ -589,8 +589,8 @@ class V1Record(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def drop_v1_only_and_group_custom_fields(cls, data: Any) -> Any:
-        kept = {key: value for key, value in data.items() if key not in cls.v1_only}
-        builtin, custom = split_custom_fields(kept)
+        in_v2 = {key: value for key, value in data.items() if key not in cls.v1_only}
+        builtin, custom = split_custom_fields(in_v2)
         builtin["custom_fields"] = custom_fields_to_v2(custom)
         return builtin
 
@@ -787,7 +787,7 @@ def peer(library: str, entity: str, direction: Direction) -> Converter | None:
 
 
 def same_json(left: Any, right: Any) -> bool:
-    """Compare two JSON values by type and value; object key order does not count."""
+    """Compare two JSON values by type and value, in any object key order."""
     if type(left) is not type(right):
         return False
     if isinstance(left, dict):

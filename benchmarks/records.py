@@ -162,7 +162,7 @@ class Case:
     #: The entity name, or the entity name and ``:real`` for a real record.
     name: str
     entity: str
-    #: Where the v1 record comes from.
+    #: The source of the v1 record, relative to ``tests/fixtures``.
     source: str
     v1: dict[str, Any]
     v2: dict[str, Any]

@@ -42,7 +42,7 @@ from pipedrive_shapes import to_v1, to_v2
 
 FULL_REPEATS: Final = 201
 QUICK_REPEATS: Final = 21
-#: Target duration of one batch; N is chosen so that N calls take about this long.
+#: Target duration of one batch. N is chosen so that N calls take about this long.
 FULL_BATCH_NS: Final = 2_000_000
 QUICK_BATCH_NS: Final = 500_000
 #: Total duration of the calls that estimate one call's duration.
@@ -235,6 +235,13 @@ def baselines(rows: Sequence[Row]) -> str:
     return "\n".join(lines)
 
 
+def _cpu_count() -> int | None:
+    """Return the number of CPUs this process may run on, as ``nproc`` prints."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count()
+
+
 def _cpu_model() -> str:
     try:
         text = Path("/proc/cpuinfo").read_text(encoding="utf-8")
@@ -286,7 +293,7 @@ def machine() -> str:
     return "\n".join(
         [
             f"- date: {time.strftime('%Y-%m-%d %H:%M %Z')}",
-            f"- CPUs (nproc): {os.cpu_count()}, model: {_cpu_model()}",
+            f"- CPUs (nproc): {_cpu_count()}, model: {_cpu_model()}",
             f"- memory: {_memory()}",
             f"- Python {platform.python_version()} ({platform.python_implementation()})"
             f" on {platform.platform()}",
