@@ -198,7 +198,7 @@ def test_body_not_deleted_flag_reported(entity, key, value):
     assert "deleted state" in removed[f"body.{key}"]
 
 
-def test_body_deal_status_deleted_on_update_names_delete_endpoint():
+def test_body_deal_deleted_status_hint():
     with pytest.raises(ConversionError) as caught:
         convert_request("PUT", "/v1/deals/5", body={"status": "deleted"})
     assert caught.value.path == ("body", "status")
@@ -251,7 +251,7 @@ def test_body_contact_mixed_list_converts():
     assert [entry["primary"] for entry in body["phones"]] == [False, True]
 
 
-def test_body_contact_guide_example_keeps_labels_and_primary():
+def test_body_contact_guide_example():
     person = guide("person.v1")
     body = to_v2(
         "person", {"name": "N", "phone": person["phone"], "email": person["email"]}
@@ -341,7 +341,7 @@ def test_body_activity_person_becomes_primary_participant():
     }
 
 
-def test_body_activity_person_agreeing_with_participants_dropped():
+def test_body_activity_agreeing_participant():
     payload = {
         "person_id": 5,
         "participants": [
@@ -358,7 +358,7 @@ def test_body_activity_person_agreeing_with_participants_dropped():
     }
 
 
-def test_body_activity_person_marks_unmarked_participant_primary():
+def test_body_activity_marks_participant_primary():
     body = to_v2(
         "activity",
         {"person_id": 6, "participants": [{"person_id": 5}, {"person_id": 6}]},
@@ -366,7 +366,7 @@ def test_body_activity_person_marks_unmarked_participant_primary():
     assert body["participants"] == [{"person_id": 5}, {"person_id": 6, "primary": True}]
 
 
-def test_body_activity_person_disagreeing_with_participants_raises():
+def test_body_activity_disagreeing_participant():
     with pytest.raises(
         ConversionError, match="person_id disagrees with participants"
     ) as caught:

@@ -80,5 +80,5 @@ def test_docs_cli_example_holds(tmp_path):
     example = (
         DOC.read_text(encoding="utf-8").split("```console\n", 1)[1].split("```", 1)[0]
     )
-    shown = example.split("\n", 1)[1]
-    assert done.stdout + done.stderr == shown
+    documented_output = example.split("\n", 1)[1]
+    assert done.stdout + done.stderr == documented_output

@@ -205,18 +205,18 @@ def test_route_to_v1_uses_api_prefix():
     assert route.path == "/api/v1/pipelines"
 
 
-def test_route_bulk_deal_products_single_id_to_v1():
+def test_route_bulk_products_single_id():
     route = convert_route("GET", "/api/v2/deals/products?deal_ids=9", to="v1")
     assert route.path == "/api/v1/deals/9/products"
 
 
-def test_route_bulk_deal_products_many_ids_to_v1_raises():
+def test_route_bulk_products_many_ids_raise():
     with pytest.raises(ConversionError, match="v1 takes one id in the path") as caught:
         convert_route("GET", "/api/v2/deals/products?deal_ids=9,10", to="v1")
     assert caught.value.path == ("query", "deal_ids")
 
 
-def test_route_bulk_deal_products_without_ids_to_v1_raises():
+def test_route_bulk_products_missing_ids():
     with pytest.raises(
         ConversionError, match="missing query parameter deal_ids"
     ) as caught:
@@ -224,13 +224,13 @@ def test_route_bulk_deal_products_without_ids_to_v1_raises():
     assert caught.value.path == ("query", "deal_ids")
 
 
-def test_route_stage_filter_to_v1_stays_on_plain_list():
+def test_route_stage_filter_stays_plain():
     # v1 GET /deals filters by stage_id itself.
     route = convert_request("GET", "/api/v2/deals?stage_id=4", to="v1")
     assert (route.path, route.query["stage_id"]) == ("/api/v1/deals", "4")
 
 
-def test_route_pipeline_and_stage_filters_to_v1_nest_pipeline():
+def test_route_pipeline_filter_nests():
     route = convert_request("GET", "/api/v2/deals?pipeline_id=2&stage_id=4", to="v1")
     assert (route.path, route.query["stage_id"]) == ("/api/v1/pipelines/2/deals", "4")
 
@@ -241,7 +241,7 @@ def test_route_two_nested_filters_to_v1_raises():
     assert caught.value.path == ("query",)
 
 
-def test_route_nested_filter_with_list_to_v1_raises():
+def test_route_nested_filter_list_raises():
     with pytest.raises(ConversionError, match="one id in the path") as caught:
         convert_route("GET", "/api/v2/persons?org_id=1,2", to="v1")
     assert caught.value.path == ("query", "org_id")
@@ -250,9 +250,7 @@ def test_route_nested_filter_with_list_to_v1_raises():
 @pytest.mark.parametrize(
     ("v1_method", "v1_path", "v2_method", "v2_target", "_"), ONE_WAY, ids=_ids(ONE_WAY)
 )
-def test_route_one_way_rows_do_not_reverse_to_themselves(
-    v1_method, v1_path, v2_method, v2_target, _
-):
+def test_route_one_way_rows_differ(v1_method, v1_path, v2_method, v2_target, _):
     try:
         route = convert_route(v2_method, "/api/v2" + v2_target, to="v1")
     except ConversionError:
@@ -269,7 +267,7 @@ def test_route_variations_to_v1_raises_with_advice():
 # Followers: the v2 DELETE takes the following user's id.
 
 
-def test_route_follower_delete_maps_follower_to_user():
+def test_route_follower_delete_maps_user():
     route = convert_route("DELETE", "/v1/deals/5/followers/77", follower_ids={77: 9})
     assert route.path == "/api/v2/deals/5/followers/9"
 
@@ -282,34 +280,34 @@ def test_route_follower_delete_accepts_string_keys():
 
 
 @pytest.mark.parametrize("resource", ["deals", "persons", "organizations", "products"])
-def test_route_follower_delete_without_mapping_raises(resource):
+def test_route_follower_delete_unmapped(resource):
     with pytest.raises(ConversionError, match="without follower_ids") as caught:
         convert_route("DELETE", f"/api/v1/{resource}/5/followers/77")
     assert caught.value.path == ("path",)
     assert "user id" in (caught.value.hint or "")
 
 
-def test_route_follower_delete_unknown_follower_raises():
+def test_route_follower_delete_unknown_id():
     with pytest.raises(ConversionError, match="not found in follower_ids") as caught:
         convert_route("DELETE", "/v1/deals/5/followers/78", follower_ids={77: 9})
     assert caught.value.value == "78"
 
 
-def test_route_follower_delete_to_v1_maps_user_to_follower():
+def test_route_follower_delete_to_v1():
     route = convert_route(
         "DELETE", "/api/v2/products/5/followers/9", to="v1", follower_ids={77: 9}
     )
     assert route.path == "/api/v1/products/5/followers/77"
 
 
-def test_route_follower_delete_to_v1_ambiguous_user_raises():
+def test_route_follower_delete_ambiguous_user():
     with pytest.raises(ConversionError, match="several follower ids"):
         convert_route(
             "DELETE", "/api/v2/deals/5/followers/9", to="v1", follower_ids={1: 9, 2: 9}
         )
 
 
-def test_route_follower_delete_to_v1_without_mapping_raises():
+def test_route_follower_delete_to_v1_unmapped():
     with pytest.raises(ConversionError, match="without follower_ids"):
         convert_route("DELETE", "/api/v2/deals/5/followers/9", to="v1")
 
@@ -317,7 +315,7 @@ def test_route_follower_delete_to_v1_without_mapping_raises():
 # Field selectors.
 
 
-def test_route_field_selector_stripped_and_reported():
+def test_route_field_selector_reported():
     route = convert_route("GET", "/v1/deals/5:(id,title)")
     assert route.path == "/api/v2/deals/5"
     assert "include_fields" in route.removed["path:(id,title)"]
@@ -358,7 +356,7 @@ def test_route_without_v2_endpoint_raises(method, path):
 @pytest.mark.parametrize(
     "resource", ["activities", "deals", "persons", "organizations", "stages"]
 )
-def test_route_bulk_delete_raises_with_single_delete_advice(resource):
+def test_route_bulk_delete_raises(resource):
     with pytest.raises(ConversionError, match="v2 has no endpoint") as caught:
         convert_route("DELETE", f"/v1/{resource}?ids=1,2")
     assert f"DELETE /api/v2/{resource}/:id" in (caught.value.hint or "")
@@ -378,7 +376,7 @@ def test_route_without_v1_endpoint_raises(method, path):
     assert caught.value.path == ("path",)
 
 
-def test_route_bulk_deal_product_delete_to_v1_raises():
+def test_route_bulk_products_delete_to_v1():
     with pytest.raises(ConversionError, match="v1 has no endpoint") as caught:
         convert_route("DELETE", "/api/v2/deals/5/products?ids=1,2", to="v1")
     assert caught.value.path == ("method",)
@@ -400,7 +398,7 @@ def test_route_v2_put_raises():
     assert caught.value.expected == "one of DELETE, GET, PATCH"
 
 
-def test_route_deal_products_delete_without_attachment_raises():
+def test_route_deal_products_bulk_delete():
     with pytest.raises(ConversionError, match="v2 has no endpoint") as caught:
         convert_route("DELETE", "/v1/deals/5/products")
     assert caught.value.path == ("method",)
