@@ -8,7 +8,20 @@
 from pipedrive_shapes._api import to_v1, to_v2, to_v2_lossless
 from pipedrive_shapes._catalog import FieldCatalog, FieldDefinition
 from pipedrive_shapes._entities import ENTITIES
+from pipedrive_shapes._envelopes import convert_envelope, convert_envelope_lossless
 from pipedrive_shapes._humanize import dehumanize, humanize
+from pipedrive_shapes._requests import (
+    Request,
+    convert_body,
+    convert_query,
+    convert_request,
+    convert_route,
+)
+from pipedrive_shapes._webhooks import (
+    convert_webhook_subscription,
+    normalize_webhook,
+    normalize_webhook_lossless,
+)
 from pipedrive_shapes.errors import (
     ConversionError,
     LossyConversionWarning,
@@ -18,15 +31,25 @@ from pipedrive_shapes.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "ENTITIES",
     "ConversionError",
+    "ENTITIES",
     "FieldCatalog",
     "FieldDefinition",
     "LossyConversionWarning",
     "PipedriveShapesError",
+    "Request",
     "__version__",
+    "convert_body",
+    "convert_envelope",
+    "convert_envelope_lossless",
+    "convert_query",
+    "convert_request",
+    "convert_route",
+    "convert_webhook_subscription",
     "dehumanize",
     "humanize",
+    "normalize_webhook",
+    "normalize_webhook_lossless",
     "to_v1",
     "to_v2",
     "to_v2_lossless",
