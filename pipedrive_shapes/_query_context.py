@@ -64,6 +64,14 @@ class QueryContext:
             )
         self.removed[removed_key(name)] = reason
 
+    def note(self, name: str, reason: str) -> None:
+        """Record a parameter left out without loss, which never raises.
+
+        v1 returns optional fields, every custom field and unpaged lists
+        without being asked, so leaving out the v2 parameter loses nothing.
+        """
+        self.removed[removed_key(name)] = reason
+
     @property
     def unsupported(self) -> str:
         reason = f"not a parameter of {self.to} {self.target}"
@@ -150,7 +158,7 @@ def convert_include_fields(context: QueryContext, name: str, value: str) -> None
     allowed = INCLUDE_FIELDS.get(context.target_key)
     if name not in context.target_params or allowed is None:
         if context.to == "v1":
-            context.drop(
+            context.note(
                 name,
                 "v1 has no include_fields parameter and returns its optional fields by default",
             )

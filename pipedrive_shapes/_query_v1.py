@@ -41,7 +41,7 @@ def _limit_backward(context: QueryContext, name: str, value: str) -> None:
     if name in context.target_params:
         context.emit(name, value.strip())
     else:
-        context.drop(name, f"v1 {context.target} returns every record in one response")
+        context.note(name, f"v1 {context.target} returns every record in one response")
 
 
 def _cursor_backward(context: QueryContext, name: str, value: str) -> None:
@@ -180,7 +180,7 @@ def _bool_backward(context: QueryContext, name: str, value: str) -> None:
 
 
 def _custom_fields_backward(context: QueryContext, name: str, value: str) -> None:
-    context.drop(
+    context.note(
         name, "v1 has no custom_fields parameter and returns every custom field"
     )
 

@@ -331,6 +331,14 @@ def test_query_to_v1_removed_reported(path, key):
     assert key in convert_request("GET", path, to="v1").removed
 
 
+@pytest.mark.parametrize(
+    ("path", "key"), REMOVED_TO_V1, ids=[row[0] for row in REMOVED_TO_V1]
+)
+def test_query_to_v1_lossless_removal_strict(path, key):
+    # v1 returns these fields and records anyway, so strict mode still passes.
+    assert key in convert_request("GET", path, to="v1", strict=True).removed
+
+
 ROUND_TRIPS = [
     "/api/v1/deals?start=0&limit=50&sort=add_time DESC&user_id=3&status=won&filter_id=2",
     "/api/v1/deals?start=0&status=all_not_deleted",
