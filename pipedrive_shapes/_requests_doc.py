@@ -46,6 +46,8 @@ def _v2_route(pair: RoutePair) -> str:
 
 
 def _reverse(pair: RoutePair) -> str:
+    if pair.reverse and not pair.forward:
+        return f"yes, with a single id in `{pair.filter_param}`"
     if pair.reverse and pair.filter_param is not None:
         return f"yes, when `{pair.filter_param}` is the only nested-list filter"
     if pair.reverse:
