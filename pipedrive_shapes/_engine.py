@@ -443,6 +443,39 @@ def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
             st.foreign.append(key)
         else:
             action(value, out, st)
+    return _finish_forward(plan, payload, st, out)
+
+
+def apply_forward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
+    """Convert one v1 record to v2 by calling each key's handler.
+
+    This is the rule semantics without the inlined actions of
+    :func:`apply_forward`; tests check that both give the same output.
+    """
+    _require_mapping(payload)
+    st.payload = payload
+    out: dict[str, Any] = {}
+    catalog_keys = _custom.catalog_custom_keys(st.catalog, plan.entity)
+    for key, value in payload.items():
+        handler = plan.forward.get(key)
+        if key in plan.include_names:
+            handler = plan.included[key] if key in st.include else _ignore
+        if handler is _foreign:
+            st.foreign.append(key)
+        elif handler is not None:
+            handler(value, out, st)
+        elif plan.has_custom_fields and _custom.is_custom_key(key, catalog_keys):
+            st.custom[key] = value
+        else:
+            _check_key(key)
+            out[key] = s.copy_json(value, (key,))
+    return _finish_forward(plan, payload, st, out)
+
+
+def _finish_forward(
+    plan: Plan, payload: Mapping[str, Any], st: State, out: dict[str, Any]
+) -> dict[str, Any]:
+    custom = st.custom
     if st.groups:
         for target, group in st.groups.items():
             rule = plan.nested.get(target)
@@ -510,6 +543,32 @@ def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
             pass
         else:
             action(value, out, st)
+    return _finish_backward(plan, payload, st, out)
+
+
+def apply_backward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
+    """Convert one v2 record to v1 by calling each key's handler (see
+    :func:`apply_forward_plain`)."""
+    _require_mapping(payload)
+    st.payload = payload
+    out: dict[str, Any] = {}
+    for key, value in payload.items():
+        handler = plan.backward.get(key)
+        if handler is _foreign:
+            st.foreign.append(key)
+        elif handler is not None:
+            handler(value, out, st)
+        elif key == "custom_fields" and plan.has_custom_fields:
+            out.update(_custom.to_v1(plan.entity, value, st.catalog, strict=st.strict))
+        else:
+            _check_key(key)
+            out[key] = s.copy_json(value, (key,))
+    return _finish_backward(plan, payload, st, out)
+
+
+def _finish_backward(
+    plan: Plan, payload: Mapping[str, Any], st: State, out: dict[str, Any]
+) -> dict[str, Any]:
     for key, derive in plan.derivations:
         if key not in out:
             derived = derive(payload, st.parent)
