@@ -333,7 +333,9 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "'person' includes person:real",
     )
     parser.add_argument(
-        "--repeats", type=int, help="number of round-robin repeats (overrides --quick)"
+        "--repeats",
+        type=int,
+        help=f"number of round-robin repeats (default {FULL_REPEATS}, or {QUICK_REPEATS} with --quick)",
     )
     parser.add_argument(
         "--profile",
@@ -344,18 +346,24 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the benchmark and print its tables; return the exit status."""
+    """Run the benchmark, print its tables and return the exit status."""
     args = parse_args(argv)
     if args.profile:
         profile()
         return 0
+
     entities = None
     if args.entities:
         entities = {name.strip() for name in args.entities.split(",") if name.strip()}
         unknown = entities - set(pipedrive_shapes.ENTITIES)
         if unknown:
-            print(f"unknown entity: {', '.join(sorted(unknown))}", file=sys.stderr)
+            print(
+                f"invalid --entities value: unknown entity {', '.join(sorted(unknown))};"
+                f" use names from {', '.join(pipedrive_shapes.ENTITIES)}",
+                file=sys.stderr,
+            )
             return 2
+
     repeats = args.repeats or (QUICK_REPEATS if args.quick else FULL_REPEATS)
     batch_ns = QUICK_BATCH_NS if args.quick else FULL_BATCH_NS
     rows = [
@@ -365,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     print(f"timing {len(rows)} rows, {repeats} repeats", file=sys.stderr)
     measure(rows, repeats, batch_ns)
+
     print(machine())
     print(f"- repeats: {repeats}, batch target: {batch_ns // 1000} µs\n")
     print(table(rows))
