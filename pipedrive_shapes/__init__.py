@@ -11,6 +11,8 @@ from pipedrive_shapes._entities import ENTITIES
 from pipedrive_shapes._envelopes import convert_envelope, convert_envelope_lossless
 from pipedrive_shapes._humanize import dehumanize, humanize
 from pipedrive_shapes._requests import (
+    BodyConversion,
+    QueryConversion,
     Request,
     convert_body,
     convert_query,
@@ -31,12 +33,14 @@ from pipedrive_shapes.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "BodyConversion",
     "ConversionError",
     "ENTITIES",
     "FieldCatalog",
     "FieldDefinition",
     "LossyConversionWarning",
     "PipedriveShapesError",
+    "QueryConversion",
     "Request",
     "__version__",
     "convert_body",

@@ -40,6 +40,9 @@ def plan_for(entity: Any) -> Plan:
     return plan
 
 
+_NO_NAMES: Final[frozenset[str]] = frozenset()
+
+
 def _names(value: Iterable[str] | str | None, argument: str) -> frozenset[str]:
     if value is None:
         return frozenset()
@@ -103,7 +106,9 @@ def to_v2(
     {'id': 1, 'is_deleted': False, 'days_to_rotten': None}
     """
     plan = plan_for(entity)
-    include = _names(include_fields, "include_fields")
+    include = (
+        _NO_NAMES if include_fields == () else _names(include_fields, "include_fields")
+    )
     unknown = include - plan.include_names
     if unknown:
         raise ConversionError(

@@ -414,7 +414,7 @@ def _require_mapping(payload: Any) -> None:
 
 def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     """Convert one v1 record to v2 with ``plan``."""
-    if not isinstance(payload, Mapping):
+    if type(payload) is not dict and not isinstance(payload, Mapping):
         _require_mapping(payload)
     st.payload = payload
     out: dict[str, Any] = {}
@@ -512,7 +512,7 @@ def _classify_forward(
 
 def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     """Convert one v2 record to v1 with ``plan``."""
-    if not isinstance(payload, Mapping):
+    if type(payload) is not dict and not isinstance(payload, Mapping):
         _require_mapping(payload)
     st.payload = payload
     out: dict[str, Any] = {}

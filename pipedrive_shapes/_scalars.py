@@ -320,6 +320,12 @@ _V1_TIMESTAMP: Final = re.compile(
 )
 
 
+_V2_TIMESTAMP: Final = re.compile(
+    r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])"
+    r"T(?:[01][0-9]|2[0-3]):[0-5][0-9]:(?:[0-5][0-9]|60)Z"
+)
+
+
 def _has_day(text: str) -> bool:
     """Check that days 29 to 31 exist in the timestamp's month."""
     day = text[8:10]
@@ -354,14 +360,8 @@ def timestamp_to_v1(value: Any, path: Path) -> str | None:
     if isinstance(value, str):
         size = len(value)
         # The canonical v2 form, 2024-01-01T00:00:00Z, needs no parsing.
-        if (
-            size == 20
-            and value[19] == "Z"
-            and value[10] == "T"
-            and _is_valid_date(value[:10])
-            and _is_valid_clock(value[11:19])
-        ):
-            return f"{value[:10]} {value[11:19]}"
+        if size == 20 and _V2_TIMESTAMP.fullmatch(value) and _has_day(value):
+            return value[:10] + " " + value[11:19]
         parsed = _parse_rfc3339(value)
         if parsed is not None:
             return parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
