@@ -33,9 +33,9 @@ from pipedrive_shapes.errors import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "ENTITIES",
     "BodyConversion",
     "ConversionError",
-    "ENTITIES",
     "FieldCatalog",
     "FieldDefinition",
     "LossyConversionWarning",

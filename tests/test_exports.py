@@ -18,6 +18,3 @@ def test_all_lists_every_public_name() -> None:
     }
     assert public - modules == set(pipedrive_shapes.__all__) - {"__version__"}
 
-
-def test_all_is_sorted() -> None:
-    assert pipedrive_shapes.__all__ == sorted(pipedrive_shapes.__all__)
