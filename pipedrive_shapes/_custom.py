@@ -114,9 +114,10 @@ def to_v2(
     if not flat:
         return {}
     keys = catalog_custom_keys(catalog, entity)
+    codecs = codecs_for(catalog, entity) if catalog is not None else None
     groups: dict[str, dict[str, Any]] = {}
     for key, value in flat.items():
-        split = _SPLIT_CACHE.get(key) if catalog is None else None
+        split = (_SPLIT_CACHE if codecs is None else codecs.split).get(key)
         if split is None:
             split = split_key(key, keys)
             assert split is not None  # the engine collected only custom keys
@@ -130,12 +131,16 @@ def to_v2(
             group[suffix] = value
     result: dict[str, Any] = {}
     for base, parts in groups.items():
+        encoder = codecs.encoders.get(base) if codecs is not None else None
+        if encoder is not None:
+            result[base] = encoder(parts)
+            continue
         definition = catalog.get(entity, base) if catalog is not None else None
         if definition is None and len(parts) == 1 and "" in parts:
             # The common case: a plain field and no definitions.
             result[base] = _untyped_to_v2(base, parts[""], strict)
         else:
-            result[base] = _value_to_v2(base, parts, definition, strict)
+            result[base] = value_to_v2(base, parts, definition, strict)
     return result
 
 
@@ -157,7 +162,7 @@ def _infer_type(parts: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _value_to_v2(
+def value_to_v2(
     key: str, parts: Mapping[str, Any], definition: FieldDefinition | None, strict: bool
 ) -> Any:
     field_type = definition.field_type if definition is not None else _infer_type(parts)
@@ -469,9 +474,17 @@ def to_v1(
             hint="v2 sends custom fields as an object",
         )
     flat: dict[str, Any] = {}
+    if catalog is None:
+        for key, value in custom_fields.items():
+            value_to_v1(key, value, None, flat, strict)
+        return flat
+    decoders = codecs_for(catalog, entity).decoders
     for key, value in custom_fields.items():
-        definition = catalog.get(entity, key) if catalog is not None else None
-        _value_to_v1(key, value, definition, flat, strict)
+        decoder = decoders.get(key)
+        if decoder is not None:
+            decoder(value, flat)
+        else:
+            value_to_v1(key, value, catalog.get(entity, key), flat, strict)
     return flat
 
 
@@ -493,7 +506,7 @@ def _infer_v2_type(value: Any) -> str | None:
     return None
 
 
-def _value_to_v1(
+def value_to_v1(
     key: str,
     value: Any,
     definition: FieldDefinition | None,
@@ -590,3 +603,7 @@ def _options_to_v1(
         )
     ids = [item.get("id") if isinstance(item, Mapping) else item for item in value]
     return ",".join(str(item) for item in ids) if ids else None
+
+
+# Imported last: the codecs module builds on the functions above.
+from pipedrive_shapes._custom_codecs import codecs_for  # noqa: E402

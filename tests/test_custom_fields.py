@@ -484,3 +484,55 @@ def test_entity_with_every_catalog_field_round_trips(entity: str, name: str) -> 
     v2 = {"id": 1, "custom_fields": custom}
     v1 = to_v1(entity, v2, fields=catalog)
     assert to_v2(entity, v1, fields=catalog) == v2
+
+
+def _outcome(function: Any, *args: Any) -> Any:
+    try:
+        return ("ok", function(*args))
+    except ConversionError as error:
+        return ("error", error.path, error.message)
+
+
+scalar_inputs = (
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 50)
+    | st.sampled_from(
+        ["", "32", "31,33", "41", "41,43", "41,99", " 32", "007", "abc", "2024-01-01"]
+    )
+    | st.text(max_size=6)
+    | st.floats(allow_nan=False)
+    | st.lists(st.integers(30, 45), max_size=3)
+)
+
+
+@pytest.mark.parametrize("field_type", sorted(KEYS))
+@given(value=scalar_inputs)
+def test_field_codec_matches_general_path_to_v2(field_type: str, value: Any) -> None:
+    """The per-field v1 -> v2 converter gives what the general code gives, errors included."""
+    from pipedrive_shapes import _custom
+    from pipedrive_shapes._custom_codecs import codecs_for
+
+    key = KEYS[field_type]
+    definition = CATALOG.get("deal", key)
+    encoder = codecs_for(CATALOG, "deal").encoders[key]
+    fast = _outcome(encoder, {"": value})
+    general = _outcome(_custom.value_to_v2, key, {"": value}, definition, False)
+    assert fast == general
+
+
+@pytest.mark.parametrize("field_type", sorted(KEYS))
+@given(value=scalar_inputs)
+def test_field_codec_matches_general_path_to_v1(field_type: str, value: Any) -> None:
+    """The per-field v2 -> v1 converter gives what the general code gives, errors included."""
+    from pipedrive_shapes import _custom
+    from pipedrive_shapes._custom_codecs import codecs_for
+
+    key = KEYS[field_type]
+    definition = CATALOG.get("deal", key)
+    fast_flat: dict[str, Any] = {}
+    general_flat: dict[str, Any] = {}
+    decoder = codecs_for(CATALOG, "deal").decoders[key]
+    fast = _outcome(decoder, value, fast_flat)
+    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
+    assert (fast, fast_flat) == (general, general_flat)
