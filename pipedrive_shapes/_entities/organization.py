@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from pipedrive_shapes._entities import person
 from pipedrive_shapes._entities._shared import DELETE_TIME
 from pipedrive_shapes._rules import (
     IncludeOnly,
@@ -13,7 +14,6 @@ from pipedrive_shapes._rules import (
     deleted_flag,
     ident,
     include_counts,
-    include_timestamps,
     related,
     removed,
     timestamp,
@@ -23,35 +23,12 @@ from pipedrive_shapes._rules import (
 NAME: Final = "organization"
 CUSTOM_FIELDS: Final = True
 
-#: The guide's prose and its example list different include-only fields for
-#: organizations; a field in either list is treated as include-only.
+#: The guide's prose gives organizations the person list of include-only
+#: fields, and its example adds people_count; a field in either list is
+#: treated as include-only.
 INCLUDE_FIELDS: Final[tuple[IncludeOnly, ...]] = (
-    *include_counts(
-        "next_activity_id",
-        "last_activity_id",
-        "open_deals_count",
-        "related_open_deals_count",
-        "closed_deals_count",
-        "related_closed_deals_count",
-        "participant_open_deals_count",
-        "participant_closed_deals_count",
-        "email_messages_count",
-        "people_count",
-        "activities_count",
-        "done_activities_count",
-        "undone_activities_count",
-        "files_count",
-        "notes_count",
-        "followers_count",
-        "won_deals_count",
-        "related_won_deals_count",
-        "lost_deals_count",
-        "related_lost_deals_count",
-    ),
-    *include_timestamps("last_incoming_mail_time", "last_outgoing_mail_time"),
-    IncludeOnly("marketing_status"),
-    IncludeOnly("doi_status"),
-    IncludeOnly("smart_bcc_email"),
+    *person.INCLUDE_FIELDS,
+    *include_counts("people_count"),
 )
 
 RULES: Final[tuple[Rule, ...]] = (
