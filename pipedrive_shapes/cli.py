@@ -1,39 +1,37 @@
 """The ``pipedrive-shapes`` command line tool.
 
-Each subcommand is added to the parser by its own ``add_*_command`` function
-and run by its own ``run_*`` function, which the parser stores as the
-``handler`` default. Add a subcommand the same way and register it in
-:func:`build_parser`.
+Each subcommand is added to the parser by its own function and run by the
+handler that the parser stores as the ``handler`` default. The ``convert``
+subcommand lives here and in the ``_cli_*`` modules; ``webhook`` and
+``request`` live in their own modules. Add a subcommand the same way and
+register it in :func:`build_parser`.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import functools
 import os
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import IO, Any
+from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 
-from pipedrive_shapes import ENTITIES, FieldCatalog, __version__, to_v1, to_v2
+from pipedrive_shapes import ENTITIES, __version__
 from pipedrive_shapes._api import plan_for
-from pipedrive_shapes._io import (
-    Convert,
-    InputError,
-    OutputError,
-    RecordError,
-    atomic_output,
-    convert_stream,
-    has_ndjson_suffix,
-    open_input,
+from pipedrive_shapes._cli_convert import (
+    EXIT_FAILURE,
+    ConvertRun,
+    Tally,
+    convert_files,
 )
+from pipedrive_shapes._cli_parallel import WorkerSetupError
+from pipedrive_shapes._cli_records import ConvertOptions, load_catalog
+from pipedrive_shapes._io import InputError, has_ndjson_suffix
+from pipedrive_shapes._requests_cli import register_request_command
+from pipedrive_shapes._webhooks_cli import register_webhook_command
 
 __all__ = ["build_parser", "main"]
 
-Handler = Callable[[argparse.Namespace], int]
-
-EXIT_FAILURE = 1
 EXIT_INTERRUPTED = 130  # the shell's code for a process stopped by SIGINT
 
 
@@ -53,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
         title="commands", dest="command", required=True, metavar="COMMAND"
     )
     add_convert_command(commands)
+    register_webhook_command(commands)
+    register_request_command(commands)
     return parser
 
 
@@ -61,16 +61,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     :param argv: the arguments after the program name, or ``None`` to use
         ``sys.argv[1:]``.
-    :returns: the exit status, which is 0 on success, 1 when the input or a
-        record failed and 130 when interrupted.
+    :returns: the exit status: 0 on success, 1 when the input, a file or a
+        record failed, 2 when ``convert --on-error skip`` rejected records,
+        and 130 when interrupted.
     :raises SystemExit: as argparse does, with status 2 for invalid
         arguments and status 0 after ``--help`` or ``--version``.
     """
     parser = build_parser()
     args = parser.parse_args(argv)
-    handler: Handler = args.handler
     try:
-        return handler(args)
+        status: int = args.handler(args)
     except KeyboardInterrupt:
         _report("interrupted")
         return EXIT_INTERRUPTED
@@ -78,6 +78,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # The reader of standard output went away, as with `| head`.
         _discard_stdout()
         return EXIT_FAILURE
+    return status
 
 
 # convert
@@ -94,15 +95,28 @@ def add_convert_command(
             "Convert entity records between the v1 and v2 shapes. The input is "
             "one JSON object, a JSON array of objects, an API response envelope "
             "(an object with a boolean 'success' key and records in 'data') or "
-            "NDJSON (one JSON object per line). The output is of the same kind. "
+            "NDJSON (one JSON value per line). The output is of the same kind. "
             "NDJSON is converted line by line, so large inputs use little memory."
         ),
         epilog=(
-            "When a record fails to convert, the tool prints its location (the "
-            "input line for NDJSON, the 0-based index for arrays), the reason "
-            "and the JSON path of the bad value, then exits with status 1."
+            "A record that fails to convert is rejected: the tool reports its "
+            "location (the input line for NDJSON, the 0-based index for "
+            "arrays), the reason and the JSON path of the bad value. The last "
+            "line on standard error counts the records read, written and "
+            "rejected. Exit status: 0 when every record was written, 1 when "
+            "the input or a file failed or --on-error fail met a rejected "
+            "record, 2 when --on-error skip rejected records (argparse also "
+            "exits with 2 for invalid arguments), 130 when interrupted."
         ),
     )
+    _add_input_arguments(parser)
+    _add_conversion_arguments(parser)
+    _add_error_arguments(parser)
+    _add_run_arguments(parser)
+    parser.set_defaults(handler=run_convert, command_parser=parser)
+
+
+def _add_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "input",
         nargs="?",
@@ -114,6 +128,39 @@ def add_convert_command(
             "read as NDJSON."
         ),
     )
+    parser.add_argument(
+        "--ndjson",
+        action="store_true",
+        help=(
+            "Read the input as NDJSON whatever its name and content, so that "
+            "a bad first line is rejected like any other line instead of "
+            "making the whole input invalid JSON."
+        ),
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        default="-",
+        metavar="OUTPUT",
+        help=(
+            "File to write the result to. Standard output is used when it is "
+            "omitted or '-'. The file is replaced only when the run does not "
+            "stop early, so a failure leaves an existing file unchanged."
+        ),
+    )
+    parser.add_argument(
+        "--indent",
+        type=_indent_width,
+        default=None,
+        metavar="N",
+        help=(
+            "Number of spaces to indent each nesting level by. Without it the "
+            "output is compact. NDJSON output stays one record per line."
+        ),
+    )
+
+
+def _add_conversion_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--entity",
         required=True,
@@ -127,17 +174,6 @@ def add_convert_command(
         choices=("v1", "v2"),
         dest="target",
         help="API version to convert the records to.",
-    )
-    parser.add_argument(
-        "-o",
-        "--output",
-        default="-",
-        metavar="OUTPUT",
-        help=(
-            "File to write the result to. Standard output is used when it is "
-            "omitted or '-'. The file is replaced only after every record has "
-            "been converted, so a failure leaves an existing file unchanged."
-        ),
     )
     parser.add_argument(
         "--fields",
@@ -167,61 +203,132 @@ def add_convert_command(
         ),
     )
     parser.add_argument(
-        "--indent",
-        type=_indent_width,
-        default=None,
-        metavar="N",
+        "--next-cursor",
+        metavar="CURSOR",
         help=(
-            "Number of spaces to indent each nesting level by. Without it the "
-            "output is compact. NDJSON output stays one record per line."
+            "The next_cursor that API v2 returned for the same page, for a v1 "
+            "list response whose more_items_in_collection is true. A v2 cursor "
+            "cannot be computed from a v1 offset, so such a page is rejected "
+            "without it. Valid only with --to v2 and an input that is one "
+            "envelope."
         ),
     )
-    parser.set_defaults(handler=run_convert, command_parser=parser)
+
+
+def _add_error_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--on-error",
+        choices=("fail", "skip"),
+        default="fail",
+        help=(
+            "What to do with a record that fails to convert or an NDJSON line "
+            "that is not JSON. fail (the default) stops at the first one with "
+            "exit status 1. skip rejects it and goes on, then exits with "
+            "status 2 if any record was rejected."
+        ),
+    )
+    parser.add_argument(
+        "--rejects",
+        metavar="FILE",
+        help=(
+            "File to write each rejected record to, as one JSON object per "
+            "line with its line or index, the JSON path of the bad value, the "
+            "reason and the record itself. Without it, each rejected record is "
+            "reported as one line on standard error."
+        ),
+    )
+
+
+def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--jobs",
+        type=_job_count,
+        default=1,
+        metavar="N",
+        help=(
+            "Number of worker processes that convert NDJSON input, in chunks "
+            "of 256 lines; the output keeps the input order. The default, 1, "
+            "converts in the main process. JSON documents are always "
+            "converted in the main process."
+        ),
+    )
+    parser.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        help=(
+            "Do not draw the progress bar. The bar is drawn on standard error "
+            "for NDJSON input from a file when standard error is a terminal "
+            "and tqdm is installed."
+        ),
+    )
 
 
 def run_convert(args: argparse.Namespace) -> int:
-    """Run ``convert`` with the parsed arguments and return the exit status."""
+    """Run ``convert`` with the parsed arguments and return the exit status.
+
+    The closing count line goes to standard error whatever happens.
+    """
     command_parser: argparse.ArgumentParser = args.command_parser
-    problem = _check_include_fields(args.entity, args.target, args.include_fields)
+    problem = _check_convert_arguments(args)
     if problem is not None:
         command_parser.error(problem)
 
+    tally = Tally(skip=args.on_error == "skip", report=_report)
     try:
-        catalog = _load_catalog(args.fields)
+        return _convert(args, tally)
+    finally:
+        _report(tally.summary())
+
+
+def _convert(args: argparse.Namespace, tally: Tally) -> int:
+    try:
+        catalog = load_catalog(args.fields)
     except (OSError, ValueError) as error:
         _report(f"error: cannot load field definitions: {_describe(error)}")
         return EXIT_FAILURE
 
-    convert = _record_converter(args.entity, args.target, catalog, args.include_fields)
+    run = ConvertRun(
+        input=args.input,
+        output=args.output,
+        rejects=args.rejects,
+        options=ConvertOptions(
+            entity=args.entity,
+            target=args.target,
+            include_fields=tuple(args.include_fields),
+            next_cursor=args.next_cursor,
+        ),
+        field_files=tuple(args.fields),
+        ndjson=args.ndjson or (args.input != "-" and has_ndjson_suffix(args.input)),
+        jobs=args.jobs,
+        progress=args.progress,
+        indent=args.indent,
+    )
     try:
-        with open_input(args.input) as source, _open_output(args.output) as sink:
-            convert_stream(
-                source,
-                sink,
-                entity=args.entity,
-                convert=convert,
-                ndjson=args.input != "-" and has_ndjson_suffix(args.input),
-                indent=args.indent,
-            )
-    except (InputError, RecordError) as error:
-        # Errors tied to an NDJSON line or an array index start with it.
-        prefix = "error: " if error.location is None else ""
-        _report(f"{prefix}{error}")
-        return EXIT_FAILURE
-    except OutputError as error:
+        return convert_files(run, catalog, tally)
+    except InputError as error:
         _report(f"error: {error}")
-        return EXIT_FAILURE
+    except (BrokenProcessPool, WorkerSetupError) as error:
+        _report(f"error: a worker process failed: {error}")
     except BrokenPipeError:
         raise
     except OSError as error:
         _report(f"error: {_describe(error)}")
-        return EXIT_FAILURE
-    return 0
+    return EXIT_FAILURE
+
+
+def _check_convert_arguments(args: argparse.Namespace) -> str | None:
+    # Checked before reading, so a mistake is reported once as a usage error
+    # instead of as a failure of the first record.
+    problem = _check_include_fields(args.entity, args.target, args.include_fields)
+    if problem is not None:
+        return problem
+    if args.next_cursor is not None and args.target != "v2":
+        return "--next-cursor is valid only with --to v2"
+    return _check_paths(args.input, args.output, args.rejects, args.on_error)
 
 
 def _check_include_fields(entity: str, target: str, names: Sequence[str]) -> str | None:
-    # Checked before reading, so a typo is reported once as a usage error
-    # instead of as a failure of the first record.
     if not names:
         return None
     if target == "v1":
@@ -237,42 +344,30 @@ def _check_include_fields(entity: str, target: str, names: Sequence[str]) -> str
     )
 
 
-def _load_catalog(paths: Sequence[str]) -> FieldCatalog | None:
-    catalogs = [FieldCatalog.from_file(path) for path in paths]
-    if not catalogs:
-        return None
-    return functools.reduce(FieldCatalog.merged, catalogs)
+def _check_paths(
+    input_path: str, output: str, rejects: str | None, on_error: str
+) -> str | None:
+    same_file = _same_file
+    if rejects is not None:
+        if rejects == "-":
+            return "--rejects needs a file name, not '-'"
+        if same_file(rejects, input_path):
+            return "--rejects names the input file, which the rejects would replace"
+        if same_file(rejects, output):
+            return "--rejects and --output name the same file"
+    if rejects is None and on_error == "skip" and same_file(output, input_path):
+        # Rejected records would be left out of the file that replaces the input.
+        return (
+            "converting a file in place with --on-error skip needs --rejects, "
+            "or the rejected records would be lost"
+        )
+    return None
 
 
-def _record_converter(
-    entity: str,
-    target: str,
-    catalog: FieldCatalog | None,
-    include_fields: Sequence[str],
-) -> Convert:
-    # The converters are looked up when called, so tests can replace them.
-    if target == "v2":
-        names = tuple(include_fields)
-
-        def convert_to_v2(record: Mapping[str, Any]) -> dict[str, Any]:
-            return to_v2(entity, record, fields=catalog, include_fields=names)
-
-        return convert_to_v2
-
-    def convert_to_v1(record: Mapping[str, Any]) -> dict[str, Any]:
-        return to_v1(entity, record, fields=catalog)
-
-    return convert_to_v1
-
-
-@contextlib.contextmanager
-def _open_output(path: str) -> Iterator[IO[bytes]]:
-    if path == "-":
-        yield sys.stdout.buffer
-        sys.stdout.buffer.flush()
-        return
-    with atomic_output(path) as stream:
-        yield stream
+def _same_file(first: str, second: str) -> bool:
+    if first == "-" or second == "-":
+        return False
+    return os.path.realpath(first) == os.path.realpath(second)
 
 
 # Argument types
@@ -292,6 +387,20 @@ def _indent_width(text: str) -> int:
     if width < 0:
         raise argparse.ArgumentTypeError(f"invalid indent {width}: expected 0 or more")
     return width
+
+
+def _job_count(text: str) -> int:
+    try:
+        count = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"invalid job count {text!r}: expected a whole number"
+        ) from None
+    if count < 1:
+        raise argparse.ArgumentTypeError(
+            f"invalid job count {count}: expected 1 or more"
+        )
+    return count
 
 
 # Output helpers

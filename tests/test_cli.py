@@ -20,13 +20,22 @@ from typing import Any
 
 import pytest
 
-from pipedrive_shapes import FieldCatalog, __version__, cli, to_v1, to_v2
+from pipedrive_shapes import (
+    FieldCatalog,
+    __version__,
+    cli,
+    normalize_webhook,
+    to_v1,
+    to_v2,
+)
+from pipedrive_shapes import _cli_records as records_layer
 from pipedrive_shapes import _io as io_layer
 from pipedrive_shapes.errors import ConversionError
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[1]
 
 GUIDE_FIXTURES = REPOSITORY_ROOT / "tests" / "fixtures" / "guide"
+WEBHOOK_FIXTURES = REPOSITORY_ROOT / "tests" / "fixtures" / "webhooks"
 
 
 def load_fixture(name: str) -> dict[str, Any]:
@@ -76,6 +85,11 @@ def read_ndjson(text: str) -> list[Any]:
     return [json.loads(line) for line in text.splitlines()]
 
 
+def counts(read: int, written: int, rejected: int) -> str:
+    """Return the count line that closes every ``convert`` run."""
+    return f"read {read}, written {written}, rejected {rejected}\n"
+
+
 def stage_to_v2(record: Mapping[str, Any]) -> dict[str, Any]:
     return to_v2("stage", record)
 
@@ -104,7 +118,7 @@ def stub_to_v2(
 
 @pytest.fixture
 def stub_converter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(cli, "to_v2", stub_to_v2)
+    monkeypatch.setattr(records_layer, "to_v2", stub_to_v2)
 
 
 def convert_args(*extra: str, entity: str = "stage", target: str = "v2") -> list[str]:
@@ -123,7 +137,7 @@ def test_convert_object_file_to_stdout(tmp_path, capsys):
     assert status == 0
     assert json.loads(captured.out) == stage_to_v2(STAGE_V1)
     assert captured.out.count("\n") == 1
-    assert captured.err == ""
+    assert captured.err == counts(1, 1, 0)
 
 
 def test_convert_object_matches_guide_v2_example(tmp_path, capsys):
@@ -178,7 +192,8 @@ def test_convert_envelope_list_converts_each_record(tmp_path, capsys):
     assert status == 0
     assert output["data"] == [stage_to_v2(STAGE_V1), stage_to_v2(STAGE_V1_SECOND)]
     assert output["success"] is True
-    assert output["additional_data"] == envelope["additional_data"]
+    # The last v1 page becomes a v2 page without a next cursor.
+    assert output["additional_data"] == {"next_cursor": None}
 
 
 def test_convert_envelope_object_data(tmp_path, capsys):
@@ -282,7 +297,16 @@ def test_convert_ndjson_crlf_and_bom(tmp_path, capsys):
     assert read_ndjson(out) == [stage_to_v2(STAGE_V1), stage_to_v2(STAGE_V1_SECOND)]
 
 
-def test_convert_ndjson_streams_line_by_line():
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        # Sniffing reads two lines before the first write, then one per record.
+        ((), [2, 2, 3, 4, 5]),
+        # --ndjson needs no sniffing, so each write follows its own line.
+        (("--ndjson",), [1, 2, 3, 4, 5]),
+    ],
+)
+def test_convert_ndjson_streams_line_by_line(monkeypatch, extra, expected):
     """An output line is written before the next input line is read."""
     lines_read = 0
     lines_read_at_each_write: list[int] = []
@@ -308,16 +332,13 @@ def test_convert_ndjson_streams_line_by_line():
             lines_read_at_each_write.append(lines_read)
             return super().write(data)
 
-    kind = io_layer.convert_stream(
-        CountingSource(),  # type: ignore[arg-type]
-        RecordingSink(),
-        entity="stage",
-        convert=stage_to_v2,
-    )
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(CountingSource()))
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(RecordingSink()))
 
-    assert kind is io_layer.InputKind.NDJSON
-    # Sniffing reads two lines before the first write, then one per record.
-    assert lines_read_at_each_write == [2, 2, 3, 4, 5]
+    status = cli.main(convert_args(*extra))
+
+    assert status == 0
+    assert lines_read_at_each_write == expected
 
 
 # Standard streams and formatting
@@ -440,7 +461,8 @@ def test_convert_failure_leaves_no_output_file(tmp_path, capsys):
     assert status == 1
     assert not target.exists()
     assert sorted(os.listdir(tmp_path)) == ["records.ndjson"]
-    assert capsys.readouterr().err == f"line 3: {STUB_FAILURE}\n"
+    # The two lines converted before the failure never reach the file.
+    assert capsys.readouterr().err == f"line 3: {STUB_FAILURE}\n" + counts(3, 0, 1)
 
 
 @pytest.mark.usefixtures("stub_converter")
@@ -460,7 +482,7 @@ def test_convert_interrupt_removes_temporary_file(tmp_path, monkeypatch, capsys)
     def interrupted(*args: Any, **kwargs: Any) -> dict[str, Any]:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli, "to_v2", interrupted)
+    monkeypatch.setattr(records_layer, "to_v2", interrupted)
     source = write_json(tmp_path / "stage.json", STAGE_V1)
     target = tmp_path / "out.json"
 
@@ -468,7 +490,7 @@ def test_convert_interrupt_removes_temporary_file(tmp_path, monkeypatch, capsys)
 
     assert status == 130
     assert sorted(os.listdir(tmp_path)) == ["stage.json"]
-    assert capsys.readouterr().err == "interrupted\n"
+    assert capsys.readouterr().err == counts(1, 0, 0) + "interrupted\n"
 
 
 def test_convert_missing_output_directory(tmp_path, capsys):
@@ -519,8 +541,8 @@ def test_convert_fields_repeatable_and_merged(tmp_path, monkeypatch, capsys):
         received.append(options)
         return dict(payload)
 
-    monkeypatch.setattr(cli, "FieldCatalog", RecordingCatalog)
-    monkeypatch.setattr(cli, "to_v2", recording_to_v2)
+    monkeypatch.setattr(records_layer, "FieldCatalog", RecordingCatalog)
+    monkeypatch.setattr(records_layer, "to_v2", recording_to_v2)
     source = write_json(tmp_path / "stage.json", STAGE_V1)
     args = ["--fields", "a.json", "--fields", "b.json", "--fields", "c.json"]
 
@@ -557,7 +579,7 @@ def test_convert_without_fields_passes_none(tmp_path, monkeypatch, capsys):
         received.append(options)
         return dict(payload)
 
-    monkeypatch.setattr(cli, "to_v1", recording_to_v1)
+    monkeypatch.setattr(records_layer, "to_v1", recording_to_v1)
     source = write_json(tmp_path / "stage.json", STAGE_V2)
 
     cli.main(convert_args(str(source), target="v1"))
@@ -584,7 +606,7 @@ def test_convert_include_fields_split_and_extended(tmp_path, monkeypatch, capsys
         received.append(options["include_fields"])
         return dict(payload)
 
-    monkeypatch.setattr(cli, "to_v2", recording_to_v2)
+    monkeypatch.setattr(records_layer, "to_v2", recording_to_v2)
     source = write_json(tmp_path / "deal.json", {"id": 1})
     args = [
         "--include-fields",
@@ -659,7 +681,8 @@ def test_convert_bad_json_reports_line_and_column(tmp_path, capsys):
     assert status == 1
     # The exact column and wording depend on the parser.
     assert re.match(r"error: invalid JSON at line 3, column (9|10): \S", err)
-    assert err.count("\n") == 1
+    assert err.count("\n") == 2
+    assert err.endswith("\n" + counts(0, 0, 0))
 
 
 @pytest.mark.usefixtures("json_parser")
@@ -706,7 +729,7 @@ def test_convert_empty_input(tmp_path, capsys):
 
     assert status == 1
     assert capsys.readouterr().err == (
-        "error: the input is empty: expected JSON or NDJSON\n"
+        "error: the input is empty: expected JSON or NDJSON\n" + counts(0, 0, 0)
     )
 
 
@@ -719,7 +742,7 @@ def test_convert_scalar_input(tmp_path, capsys):
     err = capsys.readouterr().err
     assert status == 1
     assert err.startswith("error: unsupported input:")
-    assert err.rstrip().endswith("got number")
+    assert err.endswith("got number\n" + counts(0, 0, 0))
 
 
 def test_convert_missing_input_file(tmp_path, capsys):
@@ -729,7 +752,9 @@ def test_convert_missing_input_file(tmp_path, capsys):
 
     err = capsys.readouterr().err
     assert status == 1
-    assert err == f"error: No such file or directory: {str(missing)!r}\n"
+    assert err == f"error: No such file or directory: {str(missing)!r}\n" + counts(
+        0, 0, 0
+    )
 
 
 def test_convert_unknown_entity_exits_2(tmp_path, capsys):
@@ -760,7 +785,7 @@ def test_convert_record_error_ndjson_line(tmp_path, capsys):
 
     captured = capsys.readouterr()
     assert status == 1
-    assert captured.err == f"line 3: {STUB_FAILURE}\n"
+    assert captured.err == f"line 3: {STUB_FAILURE}\n" + counts(2, 1, 1)
     # The records before the failing one were already streamed out.
     assert read_ndjson(captured.out) == [{"entity": "stage", "id": 1}]
 
@@ -773,7 +798,7 @@ def test_convert_record_error_array_index(tmp_path, capsys):
 
     captured = capsys.readouterr()
     assert status == 1
-    assert captured.err == f"record 1: {STUB_FAILURE}\n"
+    assert captured.err == f"record 1: {STUB_FAILURE}\n" + counts(2, 0, 1)
     assert captured.out == ""
 
 
@@ -784,44 +809,50 @@ def test_convert_record_error_single_object(tmp_path, capsys):
     status = cli.main(convert_args(str(source)))
 
     assert status == 1
-    assert capsys.readouterr().err == f"error: {STUB_FAILURE}\n"
+    assert capsys.readouterr().err == f"error: {STUB_FAILURE}\n" + counts(1, 0, 1)
 
 
-@pytest.mark.usefixtures("stub_converter")
 def test_convert_record_error_envelope_list(tmp_path, capsys):
-    envelope = {"success": True, "data": [{"id": 1}, {"id": 2}, {"bad": "maybe"}]}
+    bad_stage = {**STAGE_V1_SECOND, "active_flag": "maybe"}
+    envelope = {"success": True, "data": [STAGE_V1, bad_stage]}
     source = write_json(tmp_path / "response.json", envelope)
 
     status = cli.main(convert_args(str(source)))
 
+    err = capsys.readouterr().err
     assert status == 1
-    assert capsys.readouterr().err == f"record 2: {STUB_FAILURE}\n"
+    # An envelope is one record: its pagination belongs to the whole page.
+    assert err.startswith("error: invalid boolean: ")
+    assert "got 'maybe' @ $.data[1].active_flag" in err
+    assert err.endswith(counts(1, 0, 1))
 
 
-@pytest.mark.usefixtures("stub_converter")
 def test_convert_record_error_envelope_object_path(tmp_path, capsys):
+    bad_stage = {**STAGE_V1, "add_time": "yesterday"}
     source = write_json(
-        tmp_path / "response.json", {"success": True, "data": {"bad": 0}}
+        tmp_path / "response.json", {"success": True, "data": bad_stage}
     )
 
     status = cli.main(convert_args(str(source)))
 
     err = capsys.readouterr().err
     assert status == 1
-    assert err.endswith("@ $.data.flags[0].on\n")
+    assert "@ $.data.add_time" in err
 
 
-@pytest.mark.usefixtures("stub_converter")
 def test_convert_record_error_ndjson_envelope(tmp_path, capsys):
+    bad_stage = {**STAGE_V1_SECOND, "active_flag": "maybe"}
     pages = [
-        {"success": True, "data": [{"id": 1}]},
-        {"success": True, "data": [{"bad": 1}]},
+        {"success": True, "data": [STAGE_V1]},
+        {"success": True, "data": [bad_stage]},
     ]
     source = write_ndjson(tmp_path / "pages.ndjson", pages)
 
     cli.main(convert_args(str(source)))
 
-    assert capsys.readouterr().err.startswith("line 2: record 0: invalid flag")
+    err = capsys.readouterr().err
+    assert err.startswith("line 2: invalid boolean: ")
+    assert "@ $.data[0].active_flag" in err
 
 
 def test_convert_real_record_error_ndjson(tmp_path, capsys):
@@ -834,7 +865,7 @@ def test_convert_real_record_error_ndjson(tmp_path, capsys):
     assert status == 1
     assert err.startswith("line 2: invalid boolean: ")
     assert "got 'maybe' @ $.active_flag" in err
-    assert err.count("\n") == 1
+    assert err.count("\n") == 2
 
 
 def test_convert_real_record_error_array(tmp_path, capsys):
@@ -857,6 +888,7 @@ def test_convert_non_object_record(tmp_path, capsys):
     assert status == 1
     assert capsys.readouterr().err == (
         "record 1: invalid record: expected a JSON object, got [1, 2] @ $\n"
+        + counts(2, 0, 1)
     )
 
 
@@ -879,6 +911,24 @@ def test_build_parser_requires_command(capsys):
         cli.main([])
 
     assert exit_info.value.code == 2
+
+
+def test_main_runs_webhook_command(capsys):
+    delivery = WEBHOOK_FIXTURES / "v1_added_deal.json"
+    with open(delivery, encoding="utf-8") as stream:
+        expected = normalize_webhook(json.load(stream), to="v2")
+
+    status = cli.main(["webhook", "--to", "v2", str(delivery)])
+
+    assert status == 0
+    assert json.loads(capsys.readouterr().out) == expected
+
+
+def test_main_runs_request_command(capsys):
+    status = cli.main(["request", "--to", "v2", "PUT /v1/deals/5"])
+
+    assert status == 0
+    assert capsys.readouterr().out == "PATCH /api/v2/deals/5\n"
 
 
 def test_main_version(capsys):
@@ -978,7 +1028,7 @@ def test_cli_module_ndjson_stdin_to_stdout():
     result = run_module("pipedrive_shapes.cli", *convert_args(), stdin=data)
 
     assert result.returncode == 0
-    assert result.stderr == b""
+    assert result.stderr == counts(2, 2, 0).encode()
     expected = [stage_to_v2(STAGE_V1), stage_to_v2(STAGE_V1_SECOND)]
     assert read_ndjson(result.stdout.decode()) == expected
 
@@ -1006,6 +1056,7 @@ def test_cli_module_non_object_line_exit_1():
     assert result.returncode == 1
     assert result.stderr == (
         b"line 2: invalid record: expected a JSON object, got 'not an object' @ $\n"
+        + counts(2, 1, 1).encode()
     )
 
 

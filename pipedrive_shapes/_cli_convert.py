@@ -1,0 +1,375 @@
+"""Running the ``convert`` command: reading, converting, writing and counting.
+
+Every record read ends up in the output or is rejected. A rejected record
+goes to the rejects file when there is one, and is reported on standard
+error otherwise. With ``--on-error fail`` the first rejected record stops
+the run; with ``--on-error skip`` the run goes on. :class:`Tally` keeps the
+counts for the closing ``read N, written N, rejected N`` line.
+
+An output file appears only when the run ends without stopping: the data
+goes to a temporary file that is renamed at the end, so a failed or
+interrupted run leaves an existing file as it was. Standard output cannot be
+taken back, so NDJSON lines converted before a failure stay written there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import IO, Final
+
+from pipedrive_shapes._catalog import FieldCatalog
+from pipedrive_shapes._cli_parallel import WorkerSetup, convert_in_workers
+from pipedrive_shapes._cli_progress import Progress, input_size, open_progress
+from pipedrive_shapes._cli_records import ConvertOptions, RecordConverter, Reject
+from pipedrive_shapes._io import (
+    Document,
+    InputError,
+    InputKind,
+    Line,
+    NDJSONInput,
+    OutputError,
+    atomic_output,
+    dump_json,
+    open_input,
+    read_input,
+)
+from pipedrive_shapes.errors import ConversionError
+
+__all__ = [
+    "EXIT_FAILURE",
+    "EXIT_OK",
+    "EXIT_REJECTED",
+    "ConvertRun",
+    "Tally",
+    "convert_files",
+]
+
+EXIT_OK: Final = 0
+EXIT_FAILURE: Final = 1
+#: Exit status of a ``--on-error skip`` run that rejected at least one record.
+EXIT_REJECTED: Final = 2
+
+#: Input bytes between two updates of the progress bar.
+PROGRESS_STEP: Final = 1 << 16
+
+
+class StopRun(Exception):
+    """A record was rejected and ``--on-error fail`` ends the run there."""
+
+
+class _Discard(Exception):
+    """Leave the output file unwritten."""
+
+
+class Tally:
+    """Count records and send each rejected one where ``--on-error`` says.
+
+    :param skip: true for ``--on-error skip``: rejected records are counted
+        and the run goes on. False stops the run at the first one.
+    :param report: prints one line on standard error.
+    """
+
+    def __init__(self, *, skip: bool, report: Callable[[str], None]) -> None:
+        self.skip = skip
+        self.report = report
+        #: The rejects file, or ``None`` to report each reject on standard error.
+        self.rejects: IO[bytes] | None = None
+        self.read = 0
+        self.written = 0
+        self.rejected = 0
+
+    def reject(self, reject: Reject) -> None:
+        """Count a rejected record, write or report it, and stop the run when failing.
+
+        :raises StopRun: with ``--on-error fail``, after the reject is written.
+        """
+        self.rejected += 1
+        if self.rejects is not None:
+            self.rejects.write(reject.to_json_line())
+        if not self.skip:
+            self.report(reject.error_line())
+            raise StopRun
+        if self.rejects is None:
+            self.report(reject.error_line())
+
+    def summary(self) -> str:
+        """Return the closing count line."""
+        return f"read {self.read}, written {self.written}, rejected {self.rejected}"
+
+
+@dataclass(frozen=True, slots=True)
+class ConvertRun:
+    """The settings of one ``convert`` run, as parsed from the command line."""
+
+    input: str
+    output: str
+    rejects: str | None
+    options: ConvertOptions
+    field_files: tuple[str, ...] = ()
+    ndjson: bool = False
+    jobs: int = 1
+    progress: bool = True
+    indent: int | None = None
+
+
+def convert_files(run: ConvertRun, catalog: FieldCatalog | None, tally: Tally) -> int:
+    """Convert the input file to the output file and return the exit status.
+
+    The status is :data:`EXIT_OK` when every record was written,
+    :data:`EXIT_REJECTED` when ``--on-error skip`` rejected some and
+    :data:`EXIT_FAILURE` when ``--on-error fail`` stopped at one. When the
+    output file is left unwritten, ``tally.written`` is set to 0.
+
+    :raises InputError: when the whole input is unusable.
+    :raises OSError: when a file cannot be read or written.
+    :raises concurrent.futures.process.BrokenProcessPool: when a worker
+        process dies.
+    """
+    state = _RunState()
+    try:
+        _convert(run, catalog, tally, state)
+    finally:
+        if run.output != "-" and not state.output_written:
+            tally.written = 0
+    if state.stopped:
+        return EXIT_FAILURE
+    return EXIT_REJECTED if tally.rejected else EXIT_OK
+
+
+@dataclass(slots=True)
+class _RunState:
+    stopped: bool = False
+    output_written: bool = False
+
+
+def _convert(
+    run: ConvertRun, catalog: FieldCatalog | None, tally: Tally, state: _RunState
+) -> None:
+    converter = RecordConverter(run.options, catalog)
+    with open_input(run.input) as source:
+        total = input_size(source)
+        data = read_input(source, ndjson=run.ndjson)
+        _check_next_cursor(run.options, data)
+        try:
+            with _open_output(run.output) as sink:
+                if not _convert_into(sink, data, converter, run, tally, state, total):
+                    raise _Discard
+            state.output_written = True
+        except _Discard:
+            pass
+
+
+def _convert_into(
+    sink: IO[bytes],
+    data: Document | NDJSONInput,
+    converter: RecordConverter,
+    run: ConvertRun,
+    tally: Tally,
+    state: _RunState,
+    total: int | None,
+) -> bool:
+    # Returns whether there is output to keep. The rejects file is complete
+    # before the output file replaces its target, so a reader who sees the
+    # new output also finds its rejects.
+    with _open_rejects(run.rejects) as rejects:
+        tally.rejects = rejects
+        try:
+            if isinstance(data, Document):
+                return _convert_document(data, converter, sink, tally, run.indent)
+            _convert_ndjson(data.lines, converter, run, sink, tally, total)
+            return True
+        except StopRun:
+            state.stopped = True
+            return False
+        finally:
+            tally.rejects = None
+
+
+def _check_next_cursor(options: ConvertOptions, data: Document | NDJSONInput) -> None:
+    if options.next_cursor is None:
+        return
+    if isinstance(data, Document) and data.kind is InputKind.ENVELOPE:
+        return
+    if isinstance(data, NDJSONInput):
+        raise InputError(
+            "--next-cursor applies to an input that is one API response "
+            "envelope, but the input is NDJSON: each page needs its own cursor, "
+            "so convert the pages one at a time"
+        )
+    raise InputError(
+        "--next-cursor applies to an input that is one API response envelope, "
+        f"but the input is a JSON {data.kind.value} without a boolean success key"
+    )
+
+
+# Documents
+
+
+def _convert_document(
+    document: Document,
+    converter: RecordConverter,
+    sink: IO[bytes],
+    tally: Tally,
+    indent: int | None,
+) -> bool:
+    if document.kind is InputKind.ARRAY:
+        _convert_array(document.value, converter, sink, tally, indent)
+        return True
+    tally.read += 1
+    try:
+        converted = converter.convert_value(document.value)
+        text = dump_json(converted, indent=indent)
+    except ConversionError as error:
+        tally.reject(Reject.from_error(error, document.value))
+        return False
+    except OutputError as error:
+        tally.reject(Reject.from_problem(str(error), document.value))
+        return False
+    sink.write(text + b"\n")
+    tally.written += 1
+    return True
+
+
+def _convert_array(
+    values: list[object],
+    converter: RecordConverter,
+    sink: IO[bytes],
+    tally: Tally,
+    indent: int | None,
+) -> None:
+    converted: list[tuple[int, object, dict[str, object]]] = []
+    for index, value in enumerate(values):
+        tally.read += 1
+        try:
+            converted.append((index, value, converter.convert_value(value)))
+        except ConversionError as error:
+            tally.reject(Reject.from_error(error, value, index=index))
+    try:
+        text = dump_json([record for _, _, record in converted], indent=indent)
+    except OutputError:
+        # Find the records that cannot be encoded and reject them one by one.
+        converted = _encodable(converted, tally)
+        text = dump_json([record for _, _, record in converted], indent=indent)
+    sink.write(text + b"\n")
+    tally.written += len(converted)
+
+
+def _encodable(
+    converted: list[tuple[int, object, dict[str, object]]], tally: Tally
+) -> list[tuple[int, object, dict[str, object]]]:
+    kept = []
+    for index, value, record in converted:
+        try:
+            dump_json(record)
+        except OutputError as error:
+            tally.reject(Reject.from_problem(str(error), value, index=index))
+        else:
+            kept.append((index, value, record))
+    return kept
+
+
+# NDJSON
+
+
+def _convert_ndjson(
+    lines: Iterator[Line],
+    converter: RecordConverter,
+    run: ConvertRun,
+    sink: IO[bytes],
+    tally: Tally,
+    total: int | None,
+) -> None:
+    progress = open_progress(total, enabled=run.progress)
+    report = tally.report
+    tally.report = progress.write
+    try:
+        if run.jobs > 1:
+            setup = WorkerSetup(
+                options=run.options,
+                field_files=run.field_files,
+                fingerprint=None
+                if converter.catalog is None
+                else converter.catalog.fingerprint,
+                stop_at_reject=not tally.skip,
+            )
+            _convert_lines_in_workers(lines, setup, run.jobs, sink, tally, progress)
+        else:
+            _convert_lines_here(lines, converter, sink, tally, progress)
+    finally:
+        tally.report = report
+        progress.close()
+
+
+def _convert_lines_here(
+    lines: Iterator[Line],
+    converter: RecordConverter,
+    sink: IO[bytes],
+    tally: Tally,
+    progress: Progress,
+) -> None:
+    # Each line is written before the next one is read, so a pipe sees the
+    # output as the input arrives.
+    write = sink.write
+    convert_line = converter.convert_line
+    unreported = 0
+    for number, raw in lines:
+        unreported += len(raw)
+        if unreported >= PROGRESS_STEP:
+            progress.update(unreported)
+            unreported = 0
+        outcome = convert_line(number, raw)
+        if outcome is None:
+            continue
+        tally.read += 1
+        if isinstance(outcome, bytes):
+            write(outcome)
+            tally.written += 1
+        else:
+            tally.reject(outcome)
+    progress.update(unreported)
+
+
+def _convert_lines_in_workers(
+    lines: Iterator[Line],
+    setup: WorkerSetup,
+    jobs: int,
+    sink: IO[bytes],
+    tally: Tally,
+    progress: Progress,
+) -> None:
+    with contextlib.closing(convert_in_workers(lines, setup, jobs)) as results:
+        for result in results:
+            sink.write(result.output)
+            tally.read += result.read
+            tally.written += result.written
+            for reject in result.rejects:
+                tally.reject(reject)
+            progress.update(result.size)
+
+
+# Files
+
+
+@contextlib.contextmanager
+def _open_output(path: str) -> Iterator[IO[bytes]]:
+    if path == "-":
+        # Lines written before a failure stay written, so flush them too.
+        try:
+            yield sys.stdout.buffer
+        finally:
+            sys.stdout.buffer.flush()
+        return
+    with atomic_output(path) as stream:
+        yield stream
+
+
+@contextlib.contextmanager
+def _open_rejects(path: str | None) -> Iterator[IO[bytes] | None]:
+    if path is None:
+        yield None
+        return
+    with atomic_output(path) as stream:
+        yield stream
