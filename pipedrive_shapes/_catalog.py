@@ -814,7 +814,7 @@ class FieldCatalog:
             return False
 
     def __repr__(self) -> str:
-        entities = sorted({entity or "None" for entity, _ in self._fields})
+        entities = sorted({entity or "any entity" for entity, _ in self._fields})
         return (
             f"<FieldCatalog {len(self)} fields of {', '.join(entities) or 'no entity'}>"
         )

@@ -351,7 +351,7 @@ def _list_handler(
                 path=(source,),
                 value=value,
                 expected="a list of objects or null",
-                hint="wrap a single object in a list",
+                hint=f"send {source} as a JSON array of objects",
             )
         converted = []
         for index, item in enumerate(value):

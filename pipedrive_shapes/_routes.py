@@ -372,17 +372,23 @@ def _no_endpoint(
     hint = (
         f"keep calling the {source} endpoint, or check the path against the route table"
     )
+    missing_in = target
     if method == "DELETE" and len(segments) == 1 and segments[0] in CRUD_RESOURCES:
         hint = _BULK_DELETE_HINT.format(name=segments[0])
     elif method in ("PUT", "PATCH") and {"PUT", "PATCH"} & set(methods):
         hint = "v1 updates with PUT and v2 with PATCH"
-    message = f"{target} has no endpoint for {method} /{'/'.join(segments)}"
+        # The verb is the other version's: the source has no such endpoint.
+        missing_in = source
+    route = f"{method} /{'/'.join(segments)}"
     if not methods:
         return ConversionError(
-            message + " yet", path=("path",), value=original, hint=hint
+            f"{target} has no endpoint for {route} yet",
+            path=("path",),
+            value=original,
+            hint=hint,
         )
     return ConversionError(
-        message,
+        f"{missing_in} has no endpoint for {route}",
         path=("method",),
         value=method,
         expected="one of " + ", ".join(methods),

@@ -194,35 +194,37 @@ def visible_to_to_v2(value: Any, path: Path) -> int | None:
 
     Old accounts also hold "0"; it is kept as 0, not rejected.
     """
-    if type(value) is int or value is None:
-        return value
-    if (
-        isinstance(value, str)
-        and value.isascii()
-        and value.isdigit()
-        and len(value) < 4
-    ):
+    if value is None:
+        return None
+    if type(value) is str and value in _VISIBLE_TO_V1:
         return int(value)
+    if type(value) is int and value in _VISIBLE_TO:
+        return value
     raise ConversionError(
         "invalid visible_to",
         path=path,
         value=value,
-        expected="one of '1', '3', '5', '7' (or the integers)",
+        expected="one of '1', '3', '5', '7' (or '0' from old accounts)",
         hint="use the visibility group number",
     )
+
+
+#: Pipedrive's visibility groups; old accounts also hold 0.
+_VISIBLE_TO: Final = frozenset({0, 1, 3, 5, 7})
+_VISIBLE_TO_V1: Final = frozenset(str(number) for number in _VISIBLE_TO)
 
 
 def visible_to_to_v1(value: Any, path: Path) -> str | None:
     """Convert v2's integer ``visible_to`` back to v1's string."""
     if value is None:
         return None
-    if type(value) is int:
+    if type(value) is int and value in _VISIBLE_TO:
         return str(value)
     raise ConversionError(
         "invalid v2 visible_to",
         path=path,
         value=value,
-        expected="an integer such as 1, 3, 5 or 7",
+        expected="one of the integers 1, 3, 5, 7 (or 0 from old accounts)",
         hint="v2 sends visible_to as a number",
     )
 
@@ -295,12 +297,17 @@ def timestamp_to_v2(value: Any, path: Path) -> str | None:
         return None
     if isinstance(value, str) and _is_v1_timestamp(value):
         return f"{value[:10]}T{value[11:]}Z"
+    hint = "fix the source record; v2 needs a valid RFC 3339 timestamp"
+    if isinstance(value, str) and _parse_rfc3339(value) is not None:
+        hint = (
+            "this is already a v2 (RFC 3339) timestamp: convert v2 records with to_v1"
+        )
     raise ConversionError(
         "invalid v1 timestamp",
         path=path,
         value=value,
         expected="'YYYY-MM-DD HH:MM:SS' in UTC",
-        hint="fix the source record; v2 needs a valid RFC 3339 timestamp",
+        hint=hint,
     )
 
 
@@ -481,6 +488,6 @@ UNCHANGED_TYPES: Final[dict[Any, frozenset[type]]] = {
     related_to_v2: frozenset({int, _NONE}),
     number_to_v2: frozenset({int, _NONE}),
     number_to_v1: frozenset({int, _NONE}),
-    visible_to_to_v2: frozenset({int, _NONE}),
+    visible_to_to_v2: frozenset({_NONE}),
     timestamp_to_v1: frozenset({_NONE}),
 }

@@ -231,3 +231,19 @@ def test_deal_product_comments_null_becomes_empty_string() -> None:
 
 def test_deal_product_comments_empty_string_becomes_null() -> None:
     assert to_v1("deal_product", {"comments": ""})["comments"] is None
+
+
+@pytest.mark.parametrize("bad", ["9", 9, "03", 2])
+def test_visible_to_to_v2_rejects_unknown_groups(bad: Any) -> None:
+    with pytest.raises(ConversionError):
+        s.visible_to_to_v2(bad, ("visible_to",))
+
+
+def test_visible_to_to_v1_rejects_unknown_groups() -> None:
+    with pytest.raises(ConversionError):
+        s.visible_to_to_v1(9, ("visible_to",))
+
+
+def test_timestamp_to_v2_v2_value_hints_at_to_v1() -> None:
+    with pytest.raises(ConversionError, match="convert v2 records with to_v1"):
+        s.timestamp_to_v2("2024-01-01T00:00:00Z", ("add_time",))
