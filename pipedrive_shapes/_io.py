@@ -296,18 +296,34 @@ def read_input(source: IO[bytes], *, ndjson: bool = False) -> Document | NDJSONI
 
 
 def _check_text(source: IO[bytes]) -> None:
-    # JSON text never contains a raw NUL byte. Finding one near the start
-    # stops the run before a binary file is split into millions of bad lines.
+    # JSON text never contains a raw NUL byte, while binary and UTF-16 files
+    # have one near the start. Stopping there keeps such a file from being
+    # read whole as one document or split into millions of bad lines. A NUL
+    # after a first line that is whole JSON is one bad NDJSON line instead.
     peek = getattr(source, "peek", None)
     if peek is None:
         return
     start: bytes = peek(NUL_CHECK_BYTES)[:NUL_CHECK_BYTES]
     offset = start.find(b"\0")
-    if offset >= 0:
-        raise InputError(
-            f"the input contains a NUL byte at offset {offset}, so it is binary "
-            "or UTF-16: expected UTF-8 JSON or NDJSON text"
-        )
+    if offset < 0 or _starts_with_json_line(start[:offset]):
+        return
+    raise InputError(
+        f"the input contains a NUL byte at offset {offset}, so it is binary "
+        "or UTF-16: expected UTF-8 JSON or NDJSON text"
+    )
+
+
+def _starts_with_json_line(data: bytes) -> bool:
+    for line in data.splitlines(keepends=True):
+        if not line.endswith(b"\n"):
+            return False
+        if not is_blank(line):
+            try:
+                load_json(line)
+            except JSONSyntaxError:
+                return False
+            return True
+    return False
 
 
 def _numbered_lines(source: IO[bytes]) -> Iterator[Line]:
