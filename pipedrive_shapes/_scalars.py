@@ -174,6 +174,11 @@ def related_to_v2(value: Any, path: Path) -> int | None:
     """
     if type(value) is int or value is None:
         return value
+    if type(value) is dict:
+        # The common v1 response shape: the id is an int under "value" or "id".
+        found = value.get("value", value.get("id"))
+        if type(found) is int:
+            return found
     if isinstance(value, Mapping):
         if "value" in value:
             return id_to_v2(value["value"], (*path, "value"))
@@ -291,7 +296,11 @@ def timestamp_to_v2(value: Any, path: Path) -> str | None:
     Null, ``""`` and v1's zero timestamp ``0000-00-00 00:00:00`` become null.
     A fractional part (``08:52:06.047``) is kept.
     """
-    if type(value) is str and _V1_TIMESTAMP.fullmatch(value) and _has_day(value):
+    if (
+        type(value) is str
+        and _V1_TIMESTAMP.fullmatch(value)
+        and (value[8:10] <= "28" or _has_day(value))
+    ):
         return value.replace(" ", "T") + "Z"
     if value is None or value == "" or value == _V1_ZERO_TIMESTAMP:
         return None
@@ -367,7 +376,11 @@ def timestamp_to_v1(value: Any, path: Path) -> str | None:
     if isinstance(value, str):
         size = len(value)
         # The canonical v2 form, 2024-01-01T00:00:00Z, needs no parsing.
-        if size == 20 and _V2_TIMESTAMP.fullmatch(value) and _has_day(value):
+        if (
+            size == 20
+            and _V2_TIMESTAMP.fullmatch(value)
+            and (value[8:10] <= "28" or _has_day(value))
+        ):
             return value[:10] + " " + value[11:19]
         parsed = _parse_rfc3339(value)
         if parsed is not None:
