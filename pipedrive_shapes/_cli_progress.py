@@ -62,7 +62,9 @@ def open_progress(total: int | None, *, enabled: bool) -> Progress:
         tqdm_module = importlib.import_module("tqdm")
     except ImportError:
         return Progress()
-    tqdm_class = tqdm_module.tqdm
+    # tqdm starts a monitor thread unless monitor_interval is 0, and a thread
+    # in the main process would keep --jobs from forking its workers.
+    tqdm_class = type("ConvertBar", (tqdm_module.tqdm,), {"monitor_interval": 0})
     bar = tqdm_class(
         total=total,
         unit="B",

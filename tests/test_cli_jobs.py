@@ -13,6 +13,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
@@ -271,6 +272,39 @@ def test_start_worker_checks_fingerprint(monkeypatch):
 
     with pytest.raises(parallel.WorkerSetupError):
         parallel._start_worker(setup)
+
+
+@pytest.fixture
+def second_thread() -> Iterator[threading.Thread]:
+    """Keep a second thread running, as an application embedding the tool may."""
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    yield thread
+    stop.set()
+    thread.join()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="fork is used only on Linux")
+def test_pool_context_forks_single_thread():
+    assert parallel._pool_context().get_start_method() == "fork"
+
+
+@pytest.mark.usefixtures("second_thread")
+def test_pool_context_no_fork_with_threads():
+    assert parallel._pool_context().get_start_method() in ("forkserver", "spawn")
+
+
+@pytest.mark.usefixtures("second_thread")
+def test_jobs_with_threads_matches_one_process(tmp_path, capsys):
+    source = stages_file(tmp_path / "stages.ndjson", 600, {300})
+    args = convert_args(str(source), "--on-error", "skip")
+
+    serial = run_cli(args, capsys)
+    workers = run_cli([*args, "--jobs", "2"], capsys)
+
+    assert serial[0] == 2
+    assert workers == serial
 
 
 # Interrupting a run
