@@ -65,7 +65,7 @@ class _Discard(Exception):
 
 
 class Tally:
-    """Count records and send each rejected one where ``--on-error`` says.
+    """Count records and route each rejected one as ``--on-error`` and ``--rejects`` select.
 
     :param skip: true for ``--on-error skip``: rejected records are counted
         and the run goes on. False stops the run at the first one.
@@ -260,15 +260,15 @@ def _convert_array(
 def _encodable(
     converted: list[tuple[int, object, dict[str, object]]], tally: Tally
 ) -> list[tuple[int, object, dict[str, object]]]:
-    kept = []
+    encodable = []
     for index, value, record in converted:
         try:
             dump_json(record)
         except OutputError as error:
             tally.reject(Reject.from_problem(str(error), value, index=index))
         else:
-            kept.append((index, value, record))
-    return kept
+            encodable.append((index, value, record))
+    return encodable
 
 
 # NDJSON
@@ -310,8 +310,8 @@ def _convert_lines_here(
     tally: Tally,
     progress: Progress,
 ) -> None:
-    # Each line is written before the next one is read, so a pipe sees the
-    # output as the input arrives.
+    # Each line is written before the next one is read, so a reader at the
+    # other end of a pipe gets each output line as soon as its input arrives.
     write = sink.write
     convert_line = converter.convert_line
     unreported = 0

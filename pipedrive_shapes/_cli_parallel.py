@@ -54,7 +54,7 @@ CHUNKS_IN_FLIGHT_PER_JOB: Final = 3
 
 @dataclass(frozen=True, slots=True)
 class WorkerSetup:
-    """What every worker needs to build its converter, sent once per worker.
+    """The settings that every worker needs to build its converter, sent once per worker.
 
     :param options: the conversion settings.
     :param field_files: the field definition files, loaded in order.

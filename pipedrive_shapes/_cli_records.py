@@ -52,7 +52,7 @@ _CURSOR_WORDING: Final = (
 
 @dataclass(frozen=True, slots=True)
 class ConvertOptions:
-    """What to convert to: the settings every record of a run shares.
+    """The conversion settings that every record of a run shares.
 
     :param entity: the entity of the records, such as ``"deal"``.
     :param target: the version to convert to, ``"v1"`` or ``"v2"``.

@@ -8,7 +8,7 @@ The tool accepts four kinds of input and writes back the same kind:
   whose ``data`` is an object, an array of objects or null;
 * NDJSON: one JSON value per line, blank lines skipped.
 
-:func:`read_input` tells the kinds apart. NDJSON comes back as an iterator
+:func:`read_input` detects the kind. NDJSON comes back as an iterator
 over its lines, so memory use does not grow with the number of lines. The
 other kinds are parsed whole.
 

@@ -267,7 +267,8 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
 def run_convert(args: argparse.Namespace) -> int:
     """Run ``convert`` with the parsed arguments and return the exit status.
 
-    The closing count line goes to standard error whatever happens.
+    The closing count line is printed in a ``finally`` block, so it also
+    appears when the run fails or is interrupted.
     """
     command_parser: argparse.ArgumentParser = args.command_parser
     problem = _check_convert_arguments(args)
