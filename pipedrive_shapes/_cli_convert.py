@@ -15,13 +15,21 @@ taken back, so NDJSON lines converted before a failure stay written there.
 from __future__ import annotations
 
 import contextlib
+import os
+import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Final
 
 from pipedrive_shapes._catalog import FieldCatalog
-from pipedrive_shapes._cli_parallel import WorkerSetup, convert_in_workers
+from pipedrive_shapes._cli_parallel import (
+    Task,
+    WorkerSetup,
+    convert_in_workers,
+    line_tasks,
+    region_tasks,
+)
 from pipedrive_shapes._cli_progress import Progress, input_size, open_progress
 from pipedrive_shapes._cli_records import ConvertOptions, RecordConverter, Reject
 from pipedrive_shapes._io import (
@@ -179,7 +187,7 @@ def _convert_into(
         try:
             if isinstance(data, Document):
                 return _convert_document(data, converter, sink, tally, run.indent)
-            _convert_ndjson(data.lines, converter, run, sink, tally, total)
+            _convert_ndjson(data, converter, run, sink, tally, total)
             return True
         except StopRun:
             state.stopped = True
@@ -275,7 +283,7 @@ def _encodable(
 
 
 def _convert_ndjson(
-    lines: Iterator[Line],
+    data: NDJSONInput,
     converter: RecordConverter,
     run: ConvertRun,
     sink: IO[bytes],
@@ -287,17 +295,9 @@ def _convert_ndjson(
     tally.report = progress.write
     try:
         if run.jobs > 1:
-            setup = WorkerSetup(
-                options=run.options,
-                field_files=run.field_files,
-                fingerprint=None
-                if converter.catalog is None
-                else converter.catalog.fingerprint,
-                stop_at_reject=not tally.skip,
-            )
-            _convert_lines_in_workers(lines, setup, run.jobs, sink, tally, progress)
+            _convert_lines_in_workers(data, converter, run, sink, tally, progress)
         else:
-            _convert_lines_here(lines, converter, sink, tally, progress)
+            _convert_lines_here(data.lines, converter, sink, tally, progress)
     finally:
         tally.report = report
         progress.close()
@@ -333,21 +333,49 @@ def _convert_lines_here(
 
 
 def _convert_lines_in_workers(
-    lines: Iterator[Line],
-    setup: WorkerSetup,
-    jobs: int,
+    data: NDJSONInput,
+    converter: RecordConverter,
+    run: ConvertRun,
     sink: IO[bytes],
     tally: Tally,
     progress: Progress,
 ) -> None:
-    with contextlib.closing(convert_in_workers(lines, setup, jobs)) as results:
+    catalog = converter.catalog
+    setup = WorkerSetup(
+        options=run.options,
+        field_files=run.field_files,
+        fingerprint=None if catalog is None else catalog.fingerprint,
+        stop_at_reject=not tally.skip,
+    )
+    # The lines read while detecting the input kind are converted here.
+    _convert_lines_here(iter(data.head), converter, sink, tally, progress)
+    first_number = data.next_number
+    tasks = _worker_tasks(data, run)
+    with contextlib.closing(convert_in_workers(tasks, setup, run.jobs)) as results:
         for result in results:
             sink.write(result.output)
             tally.read += result.read
             tally.written += result.written
             for reject in result.rejects:
-                tally.reject(reject)
+                tally.reject(reject.renumbered(first_number))
+            first_number += result.line_count
             progress.update(result.size)
+
+
+def _worker_tasks(data: NDJSONInput, run: ConvertRun) -> Iterator[Task]:
+    # Workers read a named regular file themselves, by byte ranges. Other
+    # input, such as a pipe, can be read only once, so it is read here.
+    if run.input != "-":
+        status = os.fstat(data.source.fileno())
+        if stat.S_ISREG(status.st_mode):
+            return region_tasks(
+                os.path.abspath(run.input),
+                (status.st_dev, status.st_ino),
+                data.source.tell(),
+                status.st_size,
+                run.jobs,
+            )
+    return line_tasks(data.rest)
 
 
 # Files

@@ -1,29 +1,36 @@
 """Converting NDJSON in worker processes for ``convert --jobs N``.
 
-The main process reads the input and cuts it into chunks of up to
-:data:`CHUNK_LINES` lines (fewer when they reach :data:`CHUNK_BYTES`). Each
-worker converts whole chunks and returns the output lines joined into one
-bytes object, with the rejects. Results come back in input order, so the
-output has the order of the input.
+The input is cut into tasks. For a named regular file, a task is a byte
+range of the file, which the worker reads itself: the main process then
+reads no input at all, and no input passes through a pipe. For standard
+input, the main process reads the lines and sends chunks of up to
+:data:`CHUNK_LINES` lines (fewer when they reach :data:`CHUNK_BYTES`).
 
-At most :data:`CHUNKS_IN_FLIGHT_PER_JOB` chunks per worker are submitted and
+Each worker converts whole tasks and returns the output lines joined into
+one bytes object, with the rejects. Results come back in input order, so the
+output has the order of the input. A worker numbers the lines of its task
+from 1, and the main process, which knows how many lines came before, turns
+these numbers into input line numbers.
+
+At most :data:`TASKS_IN_FLIGHT_PER_JOB` tasks per worker are submitted and
 not yet written, so memory use does not grow with the input. The conversion
 settings and the field definition files reach each worker once, through the
-pool initializer; a task carries only its lines.
+pool initializer.
 """
 
 from __future__ import annotations
 
 import collections
 import multiprocessing
+import os
 import signal
 import sys
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.context import BaseContext
-from typing import Final
+from typing import IO, Final
 
 from pipedrive_shapes._cli_records import (
     ConvertOptions,
@@ -34,22 +41,34 @@ from pipedrive_shapes._cli_records import (
 from pipedrive_shapes._io import Line
 
 __all__ = [
-    "CHUNKS_IN_FLIGHT_PER_JOB",
     "CHUNK_BYTES",
     "CHUNK_LINES",
+    "MIN_REGION_BYTES",
+    "REGION_BYTES",
+    "TASKS_IN_FLIGHT_PER_JOB",
     "ChunkResult",
+    "InputChangedError",
+    "LinesTask",
+    "RegionTask",
     "WorkerSetup",
     "convert_chunk",
     "convert_in_workers",
-    "split_chunks",
+    "convert_task",
+    "line_tasks",
+    "region_tasks",
 ]
 
-#: Maximum number of lines in one task.
+#: Maximum number of lines in a task cut from standard input.
 CHUNK_LINES: Final = 256
-#: A chunk ends early once its lines reach this many bytes.
+#: Such a task ends early once its lines reach this many bytes.
 CHUNK_BYTES: Final = 1 << 20
-#: Chunks per worker that may be submitted and not yet written.
-CHUNKS_IN_FLIGHT_PER_JOB: Final = 3
+#: Maximum size of a byte range of a file.
+REGION_BYTES: Final = 1 << 20
+#: Minimum size of a byte range, so that a small file is not cut into
+#: tasks that cost more to hand out than to convert.
+MIN_REGION_BYTES: Final = 64 << 10
+#: Tasks per worker that may be submitted and not yet written.
+TASKS_IN_FLIGHT_PER_JOB: Final = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +81,7 @@ class WorkerSetup:
         process got from the same files, or ``None`` without files. A worker
         that loads different definitions stops, because the files changed
         during the run.
-    :param stop_at_reject: end a chunk at its first reject, as
+    :param stop_at_reject: end a task at its first reject, as
         ``--on-error fail`` stops the run there.
     """
 
@@ -73,25 +92,60 @@ class WorkerSetup:
 
 
 @dataclass(frozen=True, slots=True)
+class LinesTask:
+    """Consecutive input lines, blank ones included, sent by the main process."""
+
+    lines: list[bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class RegionTask:
+    """The lines of a file that start at or after ``start`` and before ``end``.
+
+    :param path: the absolute path of the input file.
+    :param identity: the file's ``(st_dev, st_ino)``, so a worker notices
+        when the path names another file than the one the run started on.
+    :param start: the byte offset where the range starts.
+    :param end: the byte offset where it ends, or ``None`` to read to the
+        end of the file, including lines appended during the run.
+    """
+
+    path: str
+    identity: tuple[int, int]
+    start: int
+    end: int | None
+
+
+Task = LinesTask | RegionTask
+
+
+@dataclass(frozen=True, slots=True)
 class ChunkResult:
-    """The outcome of one chunk.
+    """The outcome of one task.
 
     :param output: the converted lines, each ending in a newline.
     :param read: non-blank lines converted or rejected.
     :param written: lines in ``output``.
-    :param rejects: the rejected lines, in input order.
-    :param size: the chunk's input bytes, for the progress bar.
+    :param rejects: the rejected lines, in input order, with line numbers
+        counted from 1 at the start of the task.
+    :param line_count: the lines of the task, blank ones included.
+    :param size: the task's input bytes, for the progress bar.
     """
 
     output: bytes
     read: int
     written: int
     rejects: tuple[Reject, ...]
+    line_count: int
     size: int
 
 
 class WorkerSetupError(RuntimeError):
     """A worker loaded field definitions that differ from the main process's."""
+
+
+class InputChangedError(RuntimeError):
+    """The input path names another file than the one the run started on."""
 
 
 _worker_converter: RecordConverter | None = None
@@ -113,31 +167,41 @@ def _start_worker(setup: WorkerSetup) -> None:
     _worker_stops_at_reject = setup.stop_at_reject
 
 
-def convert_chunk(
-    lines: list[Line],
-    converter: RecordConverter | None = None,
-    *,
-    stop_at_reject: bool | None = None,
-) -> ChunkResult:
-    """Convert a chunk of NDJSON lines.
+def convert_task(task: Task) -> ChunkResult:
+    """Convert one task in a worker, with the converter the initializer built.
 
-    :param lines: numbered lines, blank ones included.
-    :param converter: the converter to use; in a worker, the one the pool
-        initializer built.
-    :param stop_at_reject: end the chunk at its first reject; in a worker,
-        the initializer's setting.
+    :raises InputChangedError: when a region's path names another file.
     """
+    converter = _worker_converter
     if converter is None:
-        converter = _worker_converter
-        if converter is None:
-            raise RuntimeError("convert_chunk needs a converter outside a worker")
-    if stop_at_reject is None:
-        stop_at_reject = _worker_stops_at_reject
+        raise RuntimeError("convert_task runs only in a worker of convert_in_workers")
+    if isinstance(task, LinesTask):
+        return convert_chunk(task.lines, converter, _worker_stops_at_reject)
+    with open(task.path, "rb") as stream:
+        status = os.fstat(stream.fileno())
+        if (status.st_dev, status.st_ino) != task.identity:
+            raise InputChangedError(
+                f"{task.path!r} was replaced by another file during the run"
+            )
+        lines = _region_lines(stream, task.start, task.end)
+        return convert_chunk(lines, converter, _worker_stops_at_reject)
+
+
+def convert_chunk(
+    lines: Iterable[bytes], converter: RecordConverter, stop_at_reject: bool
+) -> ChunkResult:
+    """Convert consecutive NDJSON lines, numbering them from 1.
+
+    :param lines: the lines with their line endings, blank ones included.
+    :param stop_at_reject: end at the first reject.
+    """
     parts: list[bytes] = []
     rejects: list[Reject] = []
     read = 0
     size = 0
-    for number, raw in lines:
+    number = 0
+    for raw in lines:
+        number += 1
         size += len(raw)
         outcome = converter.convert_line(number, raw)
         if outcome is None:
@@ -149,35 +213,72 @@ def convert_chunk(
         rejects.append(outcome)
         if stop_at_reject:
             break
-    return ChunkResult(b"".join(parts), read, len(parts), tuple(rejects), size)
+    return ChunkResult(b"".join(parts), read, len(parts), tuple(rejects), number, size)
 
 
-def split_chunks(lines: Iterator[Line]) -> Iterator[list[Line]]:
-    """Group lines into chunks of at most :data:`CHUNK_LINES` lines and about :data:`CHUNK_BYTES` bytes."""
-    chunk: list[Line] = []
+def _region_lines(stream: IO[bytes], start: int, end: int | None) -> Iterator[bytes]:
+    # A line belongs to the range it starts in. Reading from the byte before
+    # start to the next newline skips the line that started in the range
+    # before, unless that byte is the newline that ends it.
+    if start > 0:
+        stream.seek(start - 1)
+        stream.readline()
+    position = stream.tell()
+    while end is None or position < end:
+        line = stream.readline()
+        if not line:
+            return
+        position += len(line)
+        yield line
+
+
+def line_tasks(lines: Iterator[Line]) -> Iterator[LinesTask]:
+    """Group numbered lines into tasks of at most :data:`CHUNK_LINES` lines and about :data:`CHUNK_BYTES` bytes."""
+    chunk: list[bytes] = []
     size = 0
-    for line in lines:
-        chunk.append(line)
-        size += len(line[1])
+    for _, raw in lines:
+        chunk.append(raw)
+        size += len(raw)
         if len(chunk) >= CHUNK_LINES or size >= CHUNK_BYTES:
-            yield chunk
+            yield LinesTask(chunk)
             chunk = []
             size = 0
     if chunk:
-        yield chunk
+        yield LinesTask(chunk)
+
+
+def region_tasks(
+    path: str, identity: tuple[int, int], start: int, size: int, jobs: int
+) -> Iterator[RegionTask]:
+    """Cut a file from byte ``start`` to its end into ranges, one task each.
+
+    Ranges are :data:`REGION_BYTES` long, or shorter for a small file so
+    that each worker gets several, but not below :data:`MIN_REGION_BYTES`.
+    The last range reads to the end of the file, however long it has grown.
+
+    :param size: the file's size when the run starts.
+    """
+    length = max(MIN_REGION_BYTES, min(REGION_BYTES, (size - start) // (jobs * 4)))
+    while True:
+        end = start + length
+        if end >= size:
+            yield RegionTask(path, identity, start, None)
+            return
+        yield RegionTask(path, identity, start, end)
+        start = end
 
 
 def convert_in_workers(
-    lines: Iterator[Line], setup: WorkerSetup, jobs: int
+    tasks: Iterator[Task], setup: WorkerSetup, jobs: int
 ) -> Generator[ChunkResult, None, None]:
-    """Convert NDJSON lines in ``jobs`` worker processes.
+    """Convert tasks in ``jobs`` worker processes and yield the results in order.
 
-    The results come in input order. Closing the iterator early, as a run
-    that stops at a reject does, cancels the chunks not yet started and
-    waits for the workers to exit.
+    Closing the iterator early, as a run that stops at a reject does,
+    cancels the tasks not yet started and waits for the workers to exit.
 
     :raises concurrent.futures.process.BrokenProcessPool: when a worker
         dies or its initializer fails.
+    :raises InputChangedError: when the input file is replaced during the run.
     """
     executor = ProcessPoolExecutor(
         max_workers=jobs,
@@ -187,9 +288,9 @@ def convert_in_workers(
     )
     pending: collections.deque[Future[ChunkResult]] = collections.deque()
     try:
-        for chunk in split_chunks(lines):
-            pending.append(executor.submit(convert_chunk, chunk))
-            if len(pending) >= jobs * CHUNKS_IN_FLIGHT_PER_JOB:
+        for task in tasks:
+            pending.append(executor.submit(convert_task, task))
+            if len(pending) >= jobs * TASKS_IN_FLIGHT_PER_JOB:
                 yield pending.popleft().result()
         while pending:
             yield pending.popleft().result()

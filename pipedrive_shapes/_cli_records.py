@@ -10,6 +10,7 @@ their rejects back to the main process.
 from __future__ import annotations
 
 import base64
+import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -118,6 +119,15 @@ class Reject:
     ) -> Reject:
         """Describe a record or line that is bad as a whole."""
         return cls(line, index, "$", problem, problem, record, raw)
+
+    def renumbered(self, first_number: int) -> Reject:
+        """Return a copy whose line, counted from 1 within a chunk, counts from the input's start.
+
+        :param first_number: the input line number of the chunk's first line.
+        """
+        if self.line is None:
+            return self
+        return dataclasses.replace(self, line=first_number + self.line - 1)
 
     @property
     def location(self) -> str | None:

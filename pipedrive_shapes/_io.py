@@ -243,13 +243,27 @@ class Document:
 
 @dataclass(frozen=True, slots=True)
 class NDJSONInput:
-    """NDJSON whose lines are read as the iterator is consumed.
+    """NDJSON: the lines read while detecting the kind, then the rest of the input.
 
-    The iterator yields every line from the first non-blank one on, blank
-    lines included, numbered from 1 at the start of the input.
+    :param head: the numbered lines that :func:`read_input` already read,
+        without the blank ones.
+    :param rest: the lines after ``head``, blank ones included, numbered
+        from :attr:`next_number` and read from ``source`` as the iterator is
+        consumed.
+    :param source: the stream that ``rest`` reads. Until ``rest`` is
+        consumed, its position is the start of the line after ``head``.
+    :param next_number: the 1-based number of the line after ``head``.
     """
 
-    lines: Iterator[Line]
+    head: tuple[Line, ...]
+    rest: Iterator[Line]
+    source: IO[bytes]
+    next_number: int
+
+    @property
+    def lines(self) -> Iterator[Line]:
+        """Return an iterator over ``head`` and then ``rest``."""
+        return itertools.chain(self.head, self.rest)
 
 
 def read_input(source: IO[bytes], *, ndjson: bool = False) -> Document | NDJSONInput:
@@ -268,7 +282,8 @@ def read_input(source: IO[bytes], *, ndjson: bool = False) -> Document | NDJSONI
         that is neither an object nor an array.
     """
     _check_text(source)
-    lines = _numbered_lines(source)
+    counter = _LineCounter()
+    lines = _numbered_lines(source, counter)
     head: list[bytes] = []
     first: Line | None = None
     for number, line in lines:
@@ -278,8 +293,8 @@ def read_input(source: IO[bytes], *, ndjson: bool = False) -> Document | NDJSONI
             break
 
     if ndjson:
-        start = [] if first is None else [first]
-        return NDJSONInput(itertools.chain(start, lines))
+        start = () if first is None else (first,)
+        return NDJSONInput(start, lines, source, counter.last + 1)
     if first is None:
         raise InputError("the input is empty: expected JSON or NDJSON")
 
@@ -291,7 +306,8 @@ def read_input(source: IO[bytes], *, ndjson: bool = False) -> Document | NDJSONI
 
     for number, line in lines:
         if not is_blank(line):
-            return NDJSONInput(itertools.chain([first, (number, line)], lines))
+            second = (number, line)
+            return NDJSONInput((first, second), lines, source, counter.last + 1)
     return _document(first_value)
 
 
@@ -326,10 +342,21 @@ def _starts_with_json_line(data: bytes) -> bool:
     return False
 
 
-def _numbered_lines(source: IO[bytes]) -> Iterator[Line]:
-    # Drop a UTF-8 byte order mark, which orjson rejects and editors add.
-    for number, line in enumerate(source, start=1):
+class _LineCounter:
+    """The number of the last line that :func:`_numbered_lines` yielded."""
+
+    __slots__ = ("last",)
+
+    def __init__(self) -> None:
+        self.last = 0
+
+
+def _numbered_lines(source: IO[bytes], counter: _LineCounter) -> Iterator[Line]:
+    for line in source:
+        counter.last += 1
+        number = counter.last
         if number == 1 and line.startswith(codecs.BOM_UTF8):
+            # Drop a UTF-8 byte order mark, which orjson rejects and editors add.
             line = line[len(codecs.BOM_UTF8) :]
         yield number, line
 

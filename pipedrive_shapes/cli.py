@@ -24,7 +24,7 @@ from pipedrive_shapes._cli_convert import (
     Tally,
     convert_files,
 )
-from pipedrive_shapes._cli_parallel import WorkerSetupError
+from pipedrive_shapes._cli_parallel import InputChangedError
 from pipedrive_shapes._cli_records import ConvertOptions, load_catalog
 from pipedrive_shapes._io import InputError, has_ndjson_suffix
 from pipedrive_shapes._requests_cli import register_request_command
@@ -309,8 +309,10 @@ def _convert(args: argparse.Namespace, tally: Tally) -> int:
         return convert_files(run, catalog, tally)
     except InputError as error:
         _report(f"error: {error}")
-    except (BrokenProcessPool, WorkerSetupError) as error:
+    except BrokenProcessPool as error:
         _report(f"error: a worker process failed: {error}")
+    except InputChangedError as error:
+        _report(f"error: {error}")
     except BrokenPipeError:
         raise
     except OSError as error:

@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipedrive_shapes import FieldCatalog, cli, to_v2
 from pipedrive_shapes import _cli_convert as convert_layer
@@ -91,6 +93,22 @@ def test_jobs_skip_matches_one_process(tmp_path, capsys):
     assert results[0][2] == "read 1500, written 1493, rejected 7\n"
     assert results[1] == results[0]
     assert results[2] == results[0]
+
+
+def test_jobs_stdin_matches_one_process(tmp_path, monkeypatch, capsys):
+    source = stages_file(tmp_path / "stages.ndjson", 1500, BAD_LINES)
+    args = convert_args("--on-error", "skip")
+    results = []
+    for jobs in ("1", "2"):
+        # Standard input cannot be read by byte ranges, so the main process
+        # reads it and sends the lines.
+        stdin = io.BufferedReader(io.BytesIO(source.read_bytes()))
+        monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(stdin))
+        results.append(run_cli([*args, "--jobs", jobs], capsys))
+
+    assert results[0][0] == 2
+    assert results[0][2].endswith("read 1500, written 1493, rejected 7\n")
+    assert results[1] == results[0]
 
 
 def test_jobs_output_in_input_order(tmp_path, capsys):
@@ -193,41 +211,88 @@ def test_jobs_broken_pool_reported(tmp_path, monkeypatch, capsys):
     assert err.startswith("error: a worker process failed: a child process")
 
 
-# Chunks and workers
+# Tasks and workers
 
 
-def test_split_chunks_line_limit():
+def test_line_tasks_line_limit():
     lines = numbered([b"{}\n"] * (parallel.CHUNK_LINES * 2 + 1))
 
-    chunks = list(parallel.split_chunks(iter(lines)))
+    tasks = list(parallel.line_tasks(iter(lines)))
 
-    assert [len(chunk) for chunk in chunks] == [
+    assert [len(task.lines) for task in tasks] == [
         parallel.CHUNK_LINES,
         parallel.CHUNK_LINES,
         1,
     ]
-    assert [line for chunk in chunks for line in chunk] == lines
+    assert [raw for task in tasks for raw in task.lines] == [raw for _, raw in lines]
 
 
-def test_split_chunks_byte_limit():
+def test_line_tasks_byte_limit():
     big = b"x" * (parallel.CHUNK_BYTES // 2) + b"\n"
     lines = numbered([big, big, big, b"{}\n"])
 
-    chunks = list(parallel.split_chunks(iter(lines)))
+    tasks = list(parallel.line_tasks(iter(lines)))
 
-    assert [len(chunk) for chunk in chunks] == [2, 2]
+    assert [len(task.lines) for task in tasks] == [2, 2]
+
+
+def test_region_tasks_cover_file():
+    identity = (1, 2)
+    size = 10 * parallel.REGION_BYTES + 5
+
+    tasks = list(parallel.region_tasks("/data.ndjson", identity, 100, size, jobs=2))
+
+    assert tasks[0].start == 100
+    assert all(task.end - task.start == parallel.REGION_BYTES for task in tasks[:-1])
+    assert [task.start for task in tasks[1:]] == [task.end for task in tasks[:-1]]
+    # The last range reads on to the end, also past the size at the start.
+    assert tasks[-1].end is None
+    assert tasks[-1].start + parallel.REGION_BYTES >= size
+
+
+def test_region_tasks_small_file():
+    tasks = list(parallel.region_tasks("/data.ndjson", (1, 2), 0, 1000, jobs=2))
+
+    assert len(tasks) == 1
+
+
+@given(
+    lines=st.lists(
+        st.binary(max_size=12).map(lambda data: data.replace(b"\n", b"") + b"\n"),
+        max_size=30,
+    ),
+    last=st.binary(max_size=5).map(lambda data: data.replace(b"\n", b"")),
+    cuts=st.lists(st.integers(min_value=1, max_value=400), max_size=8),
+)
+def test_region_lines_each_line_once(tmp_path_factory, lines, last, cuts):
+    """Ranges cut anywhere give every line exactly once, in order."""
+    data = b"".join(lines) + last
+    path = tmp_path_factory.mktemp("regions") / "input.ndjson"
+    path.write_bytes(data)
+    starts = sorted({0, *(cut for cut in cuts if cut < len(data))})
+    ends: list[int | None] = [*starts[1:], None]
+
+    with open(path, "rb") as stream:
+        found = [
+            line
+            for start, end in zip(starts, ends, strict=True)
+            for line in parallel._region_lines(stream, start, end)
+        ]
+
+    assert found == [*lines, *([last] if last else [])]
 
 
 def test_convert_chunk_counts_and_stops():
     converter = parallel.RecordConverter(STAGE_OPTIONS, None)
-    lines = numbered([stage_line(1), b"\n", bad_line(3), stage_line(4)])
+    lines = [stage_line(1), b"\n", bad_line(3), stage_line(4)]
 
     skipping = parallel.convert_chunk(lines, converter, stop_at_reject=False)
     failing = parallel.convert_chunk(lines, converter, stop_at_reject=True)
 
     assert (skipping.read, skipping.written, len(skipping.rejects)) == (3, 2, 1)
     assert skipping.rejects[0].line == 3
-    assert skipping.size == sum(len(raw) for _, raw in lines)
+    assert skipping.line_count == 4
+    assert skipping.size == sum(len(raw) for raw in lines)
     assert (failing.read, failing.written, len(failing.rejects)) == (2, 1, 1)
 
 
@@ -241,14 +306,15 @@ def test_convert_in_workers_reads_ahead_bounded():
             yield number, stage_line(number)
 
     setup = parallel.WorkerSetup(STAGE_OPTIONS, (), None, stop_at_reject=False)
-    results = parallel.convert_in_workers(lines(), setup, jobs=2)
+    tasks = parallel.line_tasks(lines())
+    results = parallel.convert_in_workers(tasks, setup, jobs=2)
     try:
         first = next(results)
         consumed_at_first_result = consumed
     finally:
         results.close()
 
-    limit = 2 * parallel.CHUNKS_IN_FLIGHT_PER_JOB * parallel.CHUNK_LINES
+    limit = 2 * parallel.TASKS_IN_FLIGHT_PER_JOB * parallel.CHUNK_LINES
     assert first.written == parallel.CHUNK_LINES
     assert consumed_at_first_result <= limit
 
@@ -257,10 +323,23 @@ def test_convert_in_workers_changed_fields_fail():
     fields = str(EXAMPLES / "deal_fields.v1.json")
     options = ConvertOptions(entity="deal", target="v2")
     setup = parallel.WorkerSetup(options, (fields,), "0" * 64, stop_at_reject=False)
+    tasks = iter([parallel.LinesTask([b"{}\n"])])
 
-    results = parallel.convert_in_workers(iter(numbered([b"{}\n"])), setup, jobs=1)
+    results = parallel.convert_in_workers(tasks, setup, jobs=1)
 
     with pytest.raises(BrokenProcessPool):
+        list(results)
+
+
+def test_convert_in_workers_replaced_file_fails(tmp_path):
+    source = stages_file(tmp_path / "stages.ndjson", 10)
+    setup = parallel.WorkerSetup(STAGE_OPTIONS, (), None, stop_at_reject=False)
+    wrong_identity = (0, 0)
+    tasks = iter([parallel.RegionTask(str(source), wrong_identity, 0, None)])
+
+    results = parallel.convert_in_workers(tasks, setup, jobs=1)
+
+    with pytest.raises(parallel.InputChangedError, match="replaced by another file"):
         list(results)
 
 
