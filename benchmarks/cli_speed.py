@@ -85,31 +85,43 @@ def main() -> None:
     )
     print(f"load before: {_load()}")
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpu: dict[str, list[float]] = {name: [] for name in commands}
     outputs: dict[str, Path] = {
         name: folder / f"out-{index}" for index, name in enumerate(commands)
     }
     for _ in range(args.rounds):
         for name, command in commands.items():
-            times[name].append(_run(command, outputs[name]))
+            seconds, cpu_seconds = _run(command, outputs[name])
+            times[name].append(seconds)
+            cpu[name].append(cpu_seconds)
     print(f"load after: {_load()}")
     _check_same_output(outputs)
 
     print()
-    print("| command | median s | records/s |")
-    print("|---|---:|---:|")
+    print("| command | median s | records/s | median CPU s |")
+    print("|---|---:|---:|---:|")
     for name, samples in times.items():
         median = statistics.median(samples)
-        print(f"| {name} | {median:.2f} | {args.records / median:,.0f} |")
+        cpu_median = statistics.median(cpu[name])
+        print(
+            f"| {name} | {median:.2f} | {args.records / median:,.0f} "
+            f"| {cpu_median:.2f} |"
+        )
     print()
     cli_per_loop = _ratio(times["cli"], times["loop"])
     cli_per_json = _ratio(times["cli"], times["json loop"])
     speed_up = _ratio(times["cli"], times["cli --jobs 2"])
+    cpu_cost = _ratio(cpu["cli --jobs 2"], cpu["cli"])
     print(
         f"cli / loop = {cli_per_loop:.2f} (goal <= {MAX_CLI_PER_LOOP}: {_verdict(cli_per_loop <= MAX_CLI_PER_LOOP)})"
     )
     print(f"cli / json loop = {cli_per_json:.2f}")
     print(
         f"cli / cli --jobs 2 = {speed_up:.2f} (goal >= {MIN_JOBS_SPEED_UP}: {_verdict(speed_up >= MIN_JOBS_SPEED_UP)})"
+    )
+    print(
+        f"CPU time of cli --jobs 2 / cli = {cpu_cost:.2f}; on two idle cores "
+        f"--jobs 2 could be at most {2 / cpu_cost:.2f} times faster"
     )
     if args.keep is None:
         for path in folder.iterdir():
@@ -142,22 +154,27 @@ def _commands(entity: str, source: Path) -> dict[str, list[str]]:
     }
 
 
-def _run(command: list[str], output: Path) -> float:
+def _run(command: list[str], output: Path) -> tuple[float, float]:
+    """Run a command and return its wall-clock seconds and CPU seconds.
+
+    The CPU time is user plus system time of the command and of the child
+    processes it waited for, such as forked workers, from ``os.wait4``.
+    """
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPOSITORY_ROOT), env.get("PYTHONPATH")])
     )
     with open(output, "wb") as stream:
         start = time.perf_counter()
-        result = subprocess.run(
-            command, stdout=stream, stderr=subprocess.PIPE, env=env, check=False
+        process = subprocess.Popen(
+            command, stdout=stream, stderr=subprocess.DEVNULL, env=env
         )
+        _, status, usage = os.wait4(process.pid, 0)
         seconds = time.perf_counter() - start
-    if result.returncode != 0:
-        raise SystemExit(
-            f"{command[:4]} failed: {result.stderr.decode(errors='replace')}"
-        )
-    return seconds
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{command[:6]} failed with status {process.returncode}")
+    return seconds, usage.ru_utime + usage.ru_stime
 
 
 def _check_same_output(outputs: dict[str, Path]) -> None:

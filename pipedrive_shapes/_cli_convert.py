@@ -20,16 +20,9 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, Final
+from typing import IO, TYPE_CHECKING, Final
 
 from pipedrive_shapes._catalog import FieldCatalog
-from pipedrive_shapes._cli_parallel import (
-    Task,
-    WorkerSetup,
-    convert_in_workers,
-    line_tasks,
-    region_tasks,
-)
 from pipedrive_shapes._cli_progress import Progress, input_size, open_progress
 from pipedrive_shapes._cli_records import ConvertOptions, RecordConverter, Reject
 from pipedrive_shapes._io import (
@@ -45,6 +38,9 @@ from pipedrive_shapes._io import (
     read_input,
 )
 from pipedrive_shapes.errors import ConversionError
+
+if TYPE_CHECKING:
+    from pipedrive_shapes._cli_parallel import Task
 
 __all__ = [
     "EXIT_FAILURE",
@@ -340,6 +336,10 @@ def _convert_lines_in_workers(
     tally: Tally,
     progress: Progress,
 ) -> None:
+    # Imported here because multiprocessing and concurrent.futures add about
+    # 30 ms to the start-up of every run, also of those without --jobs.
+    from pipedrive_shapes._cli_parallel import WorkerSetup, convert_in_workers
+
     catalog = converter.catalog
     setup = WorkerSetup(
         options=run.options,
@@ -363,6 +363,8 @@ def _convert_lines_in_workers(
 
 
 def _worker_tasks(data: NDJSONInput, run: ConvertRun) -> Iterator[Task]:
+    from pipedrive_shapes._cli_parallel import line_tasks, region_tasks
+
     # Workers read a named regular file themselves, by byte ranges. Other
     # input, such as a pipe, can be read only once, so it is read here.
     if run.input != "-":

@@ -38,7 +38,7 @@ from pipedrive_shapes._cli_records import (
     Reject,
     load_catalog,
 )
-from pipedrive_shapes._io import Line
+from pipedrive_shapes._io import InputChangedError, Line
 
 __all__ = [
     "CHUNK_BYTES",
@@ -47,7 +47,6 @@ __all__ = [
     "REGION_BYTES",
     "TASKS_IN_FLIGHT_PER_JOB",
     "ChunkResult",
-    "InputChangedError",
     "LinesTask",
     "RegionTask",
     "WorkerSetup",
@@ -142,10 +141,6 @@ class ChunkResult:
 
 class WorkerSetupError(RuntimeError):
     """A worker loaded field definitions that differ from the main process's."""
-
-
-class InputChangedError(RuntimeError):
-    """The input path names another file than the one the run started on."""
 
 
 _worker_converter: RecordConverter | None = None

@@ -43,6 +43,7 @@ else:
 
 __all__ = [
     "Document",
+    "InputChangedError",
     "InputError",
     "InputKind",
     "JSONSyntaxError",
@@ -126,6 +127,10 @@ class InputError(Exception):
         self.message = message
         self.location = location
         super().__init__(message if location is None else f"{location}: {message}")
+
+
+class InputChangedError(InputError):
+    """The input path names another file than the one the run started on."""
 
 
 class OutputError(Exception):

@@ -14,7 +14,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
-from concurrent.futures.process import BrokenProcessPool
+from concurrent.futures import BrokenExecutor
 
 from pipedrive_shapes import ENTITIES, __version__
 from pipedrive_shapes._api import plan_for
@@ -24,7 +24,6 @@ from pipedrive_shapes._cli_convert import (
     Tally,
     convert_files,
 )
-from pipedrive_shapes._cli_parallel import InputChangedError
 from pipedrive_shapes._cli_records import ConvertOptions, load_catalog
 from pipedrive_shapes._io import InputError, has_ndjson_suffix
 from pipedrive_shapes._requests_cli import register_request_command
@@ -309,10 +308,9 @@ def _convert(args: argparse.Namespace, tally: Tally) -> int:
         return convert_files(run, catalog, tally)
     except InputError as error:
         _report(f"error: {error}")
-    except BrokenProcessPool as error:
+    except BrokenExecutor as error:
+        # Raised for --jobs when a worker process dies or fails to start.
         _report(f"error: a worker process failed: {error}")
-    except InputChangedError as error:
-        _report(f"error: {error}")
     except BrokenPipeError:
         raise
     except OSError as error:

@@ -25,7 +25,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pipedrive_shapes import FieldCatalog, cli, to_v2
-from pipedrive_shapes import _cli_convert as convert_layer
 from pipedrive_shapes import _cli_parallel as parallel
 from pipedrive_shapes._cli_records import ConvertOptions
 
@@ -202,7 +201,7 @@ def test_jobs_broken_pool_reported(tmp_path, monkeypatch, capsys):
         raise BrokenProcessPool("a child process terminated abruptly")
         yield  # a generator, like the real function
 
-    monkeypatch.setattr(convert_layer, "convert_in_workers", broken)
+    monkeypatch.setattr(parallel, "convert_in_workers", broken)
     source = stages_file(tmp_path / "stages.ndjson", 10)
 
     status, _, err = run_cli(convert_args(str(source), "--jobs", "2"), capsys)
