@@ -245,10 +245,9 @@ def _add_run_arguments(parser: argparse.ArgumentParser) -> None:
         default=1,
         metavar="N",
         help=(
-            "Number of worker processes that convert NDJSON input, in chunks "
-            "of 256 lines; the output keeps the input order. The default, 1, "
-            "converts in the main process. JSON documents are always "
-            "converted in the main process."
+            "Number of worker processes that convert NDJSON input; the output "
+            "keeps the input order. The default, 1, converts in the main "
+            "process. JSON documents are always converted in the main process."
         ),
     )
     parser.add_argument(
