@@ -167,7 +167,8 @@ class ProductVariationSchema(ProductVariationCommon, V2EntitySchema):
 class DealProductSchema(DealProductCommon, V2EntitySchema):
     """A product attached to a deal (``/api/v2/deals/:id/products``).
 
-    ``order_nr`` is in Pipedrive's v2 model although the guide removes it.
+    ``order_nr`` is in Pipedrive's v2 model although the guide removes it:
+    v2 input may carry it, but converting to v1 and back drops it.
     """
 
     ENTITY = "deal_product"
@@ -186,7 +187,7 @@ class DealProductSchema(DealProductCommon, V2EntitySchema):
     update_time = _time()
     # v2 writes an unset comment as "", never null.
     comments = required_text()
-    order_nr = Integer(allow_none=True)
+    order_nr = Integer(allow_none=True, metadata={"input_only": True})
 
 
 class PipelineSchema(PipelineCommon, V2EntitySchema):
