@@ -48,8 +48,15 @@ def _names(value: Iterable[str] | str | None, argument: str) -> frozenset[str]:
         return frozenset()
     if isinstance(value, str):
         return frozenset(part.strip() for part in value.split(",") if part.strip())
-    names = frozenset(value)
-    for name in names:
+    if not isinstance(value, list | tuple | set | frozenset):
+        raise ConversionError(
+            f"invalid {argument} argument",
+            value=value,
+            expected="a list of field names or a comma-separated string",
+            hint=f"pass {argument} such as ['products_count'] or 'products_count'",
+        )
+    names = frozenset(name for name in value if type(name) is str)
+    for name in value:
         if type(name) is not str:
             raise ConversionError(
                 f"invalid {argument} name",
@@ -190,11 +197,19 @@ def _restore(out: dict[str, Any], removed: Mapping[str, Any]) -> None:
             hint="pass the second item of to_v2_lossless's result",
         )
     for key, value in removed.items():
-        if key == ABSENT_KEY:
+        if key != ABSENT_KEY:
+            out[key] = s.copy_value(value, ("removed", key))
+        elif isinstance(value, list) and all(type(name) is str for name in value):
             for absent in value:
                 out.pop(absent, None)
         else:
-            out[key] = s.copy_json(value, (key,))
+            raise ConversionError(
+                "invalid removed map",
+                path=("removed", ABSENT_KEY),
+                value=value,
+                expected="a list of v1 field names",
+                hint="pass the map that to_v2_lossless returned, unchanged",
+            )
 
 
 def to_v2_lossless(
@@ -221,7 +236,9 @@ def to_v2_lossless(
     {'id': 1, 'url_title': 'Sales'}
     """
     v2 = to_v2(entity, payload, fields=fields, strict=strict)
-    rebuilt = to_v1(entity, v2, fields=fields, strict=strict)
+    # Not strict: a v2 value that is ambiguous on its own is settled by the
+    # diff against the original below.
+    rebuilt = to_v1(entity, v2, fields=fields)
     original: Mapping[str, Any] = (
         {"user_id": payload, "add_time": None} if isinstance(payload, int) else payload
     )

@@ -124,6 +124,8 @@ def to_v2(
             if catalog is None and len(_SPLIT_CACHE) < _SPLIT_CACHE_SIZE:
                 _SPLIT_CACHE[key] = split
         base, suffix = split
+        if type(value) not in s.SCALAR_TYPES:
+            value = s.copy_json(value, (key,))
         group = groups.get(base)
         if group is None:
             groups[base] = {suffix: value}
@@ -420,12 +422,14 @@ def _option_id(
 ) -> Any:
     option: Any = raw
     if isinstance(raw, str):
-        text = raw.strip()
-        if text.isascii() and text.isdigit():
-            option = int(text)
+        number = s.digits_to_int(raw.strip())
+        if number is not None:
+            option = number
     elif isinstance(raw, Mapping) and "id" in raw:
         option = raw["id"]
-    if type(option) not in (int, str, bool):
+    if type(option) not in (int, str, bool) or (
+        type(option) is int and not s.is_printable_int(option)
+    ):
         raise _type_error(key, raw, definition, "an option id")
     if definition.options and option not in definition.options:
         # Catalogs may key options by string or bool ids; try the raw spelling too.
@@ -473,6 +477,15 @@ def to_v1(
             expected="an object keyed by custom field key",
             hint="v2 sends custom fields as an object",
         )
+    for key in custom_fields:
+        if type(key) is not str:
+            raise ConversionError(
+                "invalid key",
+                path=("custom_fields",),
+                value=key,
+                expected="string keys",
+                hint="custom field keys are strings such as the 40-character hash",
+            )
     flat: dict[str, Any] = {}
     if catalog is None:
         for key, value in custom_fields.items():
@@ -541,7 +554,7 @@ def value_to_v1(
             flat[f"{key}_{name}"] = obj.get(name)
     elif field_type == "enum":
         option = value.get("id") if isinstance(value, Mapping) else value
-        flat[key] = str(option) if type(option) is int else option
+        flat[key] = _option_to_v1(path, option, definition)
     elif field_type == "set":
         flat[key] = _options_to_v1(path, value, definition)
     elif field_type in NUMBER_TYPES:
@@ -578,7 +591,7 @@ def _object(
                     expected=f"only {', '.join(names)}",
                     hint="check the field definitions",
                 )
-        return value
+        return {name: s.copy_value(item, (*path, name)) for name, item in value.items()}
     raise ConversionError(
         f"invalid value for {_label(path[-1], definition)}",
         path=path,
@@ -601,8 +614,32 @@ def _options_to_v1(
             expected="a list of option ids, or null",
             hint="v2 sends multiple options as an array such as [123, 456]",
         )
-    ids = [item.get("id") if isinstance(item, Mapping) else item for item in value]
+    ids = [
+        _option_to_v1(
+            (*path, index),
+            item.get("id") if isinstance(item, Mapping) else item,
+            definition,
+        )
+        for index, item in enumerate(value)
+    ]
     return ",".join(str(item) for item in ids) if ids else None
+
+
+def _option_to_v1(
+    path: tuple[str | int, ...], option: Any, definition: FieldDefinition | None
+) -> Any:
+    """Return v1's form of one option id: the string of an integer id."""
+    if type(option) is int and s.is_printable_int(option):
+        return str(option)
+    if option is None or type(option) in (str, bool):
+        return option
+    raise ConversionError(
+        f"invalid option id for {_label(str(path[1]), definition)}",
+        path=path,
+        value=option,
+        expected="an integer option id (or a string or boolean id)",
+        hint="v2 sends option ids as numbers such as 123",
+    )
 
 
 # Imported last: the codecs module builds on the functions above.

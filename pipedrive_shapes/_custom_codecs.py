@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Final
 
 from pipedrive_shapes import _custom as c
+from pipedrive_shapes import _scalars as s
 from pipedrive_shapes._catalog import FieldCatalog, FieldDefinition
 
 Encoder = Callable[[Mapping[str, Any]], Any]
@@ -116,8 +117,10 @@ def _scalar_encoder(
     if field_type == "enum" and ids is not None:
 
         def option(value: Any) -> Any:
-            if type(value) is str and value.isdigit() and value.isascii():
-                value = int(value)
+            if type(value) is str:
+                number = s.digits_to_int(value)
+                if number is not None:
+                    value = number
             if type(value) is int and value in ids:
                 return value
             return None if value is None else _GENERAL
@@ -130,9 +133,10 @@ def _scalar_encoder(
                 return None if value is None else _GENERAL
             chosen = []
             for part in value.split(","):
-                if not (part.isdigit() and part.isascii()) or int(part) not in ids:
+                number = s.digits_to_int(part)
+                if number is None or number not in ids:
                     return _GENERAL
-                chosen.append(int(part))
+                chosen.append(number)
             return chosen
 
         return options
@@ -152,7 +156,7 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
     elif field_type == "enum":
 
         def option(value: Any, flat: dict[str, Any]) -> None:
-            if type(value) is int:
+            if type(value) is int and s.is_printable_int(value):
                 flat[key] = str(value)
             else:
                 general(value, flat)
@@ -164,7 +168,9 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
             if (
                 type(value) is list
                 and value
-                and all(type(item) is int for item in value)
+                and all(
+                    type(item) is int and s.is_printable_int(item) for item in value
+                )
             ):
                 flat[key] = ",".join(map(str, value))
             else:

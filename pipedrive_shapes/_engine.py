@@ -30,7 +30,7 @@ from pipedrive_shapes.errors import ConversionError
 
 Handler = Callable[[Any, dict[str, Any], "State"], None]
 
-_CONTAINERS: Final = (dict, list)
+_SCALARS: Final = s.SCALAR_TYPES
 
 
 class State:
@@ -204,9 +204,7 @@ def _converting(source: str, target: str, codec: Codec | None) -> Handler:
     if codec is None:
 
         def copy(value: Any, out: dict[str, Any], st: State) -> None:
-            out[target] = (
-                s.copy_json(value, path) if type(value) in _CONTAINERS else value
-            )
+            out[target] = value if type(value) in _SCALARS else s.copy_json(value, path)
 
         _SIMPLE[copy] = target
         return copy
@@ -280,7 +278,7 @@ def _collecting(target: str, subfield: str, key: str) -> Handler:
     path = (key,)
 
     def collect(value: Any, out: dict[str, Any], st: State) -> None:
-        if type(value) in _CONTAINERS:
+        if type(value) not in _SCALARS:
             raise ConversionError(
                 "invalid address part",
                 path=path,
@@ -322,9 +320,9 @@ def _flatten_nested(rule: Nested, value: Any, out: dict[str, Any]) -> None:
             expected="an object with 'value' and address subfields, or null",
             hint="v2 sends addresses as objects such as {'value': '...'}",
         )
-    out[prefix] = value.get("value")
+    out[prefix] = s.copy_value(value.get("value"), (rule.v2, "value"))
     for name in (*rule.subfields, *rule.dropped):
-        out[f"{prefix}_{name}"] = value.get(name)
+        out[f"{prefix}_{name}"] = s.copy_value(value.get(name), (rule.v2, name))
     for name, item in value.items():
         if name != "value" and name not in rule.subfields and name not in rule.dropped:
             out[f"{prefix}_{name}"] = s.copy_json(item, (rule.v2, name))
@@ -428,7 +426,7 @@ def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         kind = type(action)
         if kind is str:
             out[action] = (
-                value if type(value) not in _CONTAINERS else s.copy_json(value, (key,))
+                value if type(value) in _SCALARS else s.copy_json(value, (key,))
             )
         elif kind is tuple:
             if type(value) in action[3]:
@@ -528,7 +526,7 @@ def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         kind = type(action)
         if kind is str:
             out[action] = (
-                value if type(value) not in _CONTAINERS else s.copy_json(value, (key,))
+                value if type(value) in _SCALARS else s.copy_json(value, (key,))
             )
         elif kind is tuple:
             if type(value) in action[3]:
@@ -536,7 +534,7 @@ def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
             else:
                 out[action[0]] = action[1](value, action[2])
         elif action is CUSTOM:
-            out.update(_custom.to_v1(plan.entity, value, st.catalog, strict=st.strict))
+            st.custom = _custom.to_v1(plan.entity, value, st.catalog, strict=st.strict)
         elif action is FOREIGN:
             st.foreign.append(key)
         elif action is DROP:
@@ -559,7 +557,7 @@ def apply_backward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         elif handler is not None:
             handler(value, out, st)
         elif key == "custom_fields" and plan.has_custom_fields:
-            out.update(_custom.to_v1(plan.entity, value, st.catalog, strict=st.strict))
+            st.custom = _custom.to_v1(plan.entity, value, st.catalog, strict=st.strict)
         else:
             _check_key(key)
             out[key] = s.copy_json(value, (key,))
@@ -569,6 +567,17 @@ def apply_backward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
 def _finish_backward(
     plan: Plan, payload: Mapping[str, Any], st: State, out: dict[str, Any]
 ) -> dict[str, Any]:
+    if st.custom:
+        for key in st.custom:
+            if key in out:
+                raise ConversionError(
+                    "custom field key also at the record's root",
+                    path=(key,),
+                    value=payload.get(key),
+                    expected="each custom field only under custom_fields",
+                    hint="v2 records carry custom fields in custom_fields alone",
+                )
+        out.update(st.custom)
     for key, derive in plan.derivations:
         if key not in out:
             derived = derive(payload, st.parent)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from pipedrive_shapes import _scalars as s
+from pipedrive_shapes._catalog import ENTITIES as _CATALOG_ENTITIES
 from pipedrive_shapes._catalog import FieldCatalog, FieldDefinition
 from pipedrive_shapes.errors import ConversionError
 
@@ -46,18 +47,50 @@ def field_names(
         return cached
     by_key: dict[str, str] = {}
     by_name: dict[str, str] = {}
+    # The next number to try per name, so that many fields of one name cost
+    # one step each rather than a scan over the numbers already taken.
+    next_number: dict[str, int] = {}
     for key in sorted(catalog.custom_keys(entity)):
         definition = catalog.get(entity, key)
         base = identifier(definition.name if definition is not None else key)
-        name, counter = base, 1
+        name = base
         while name in by_name:
-            counter += 1
-            name = f"{base}_{counter}"
+            number = next_number.get(base, 2)
+            next_number[base] = number + 1
+            name = f"{base}_{number}"
         by_key[key], by_name[name] = name, key
     if len(_NAME_CACHE) >= _NAME_CACHE_SIZE:
         _NAME_CACHE.clear()
     _NAME_CACHE[cache_key] = (by_key, by_name)
     return by_key, by_name
+
+
+def _check_arguments(entity: Any, fields: Any) -> None:
+    if not isinstance(fields, FieldCatalog):
+        raise ConversionError(
+            "invalid fields argument",
+            value=fields,
+            expected="a FieldCatalog",
+            hint="load the account's field definitions with FieldCatalog.from_file(...)",
+        )
+    if entity not in _CATALOG_ENTITIES:
+        raise ConversionError(
+            "unknown entity for custom fields",
+            value=entity,
+            expected=f"one of {', '.join(_CATALOG_ENTITIES)}",
+            hint="only these entities carry custom fields",
+        )
+
+
+def _require_unique(target: dict[str, Any], key: str, source: str) -> None:
+    if key in target:
+        raise ConversionError(
+            "two custom fields map to one key",
+            path=("custom_fields", source),
+            value=key,
+            expected="custom_fields keys that stay distinct after renaming",
+            hint="the record mixes field names and hash keys; use one form",
+        )
 
 
 def _require_custom_fields(record: Any) -> Mapping[str, Any] | None:
@@ -93,6 +126,7 @@ def humanize(
     :param fields: the account's field definitions.
     :raises ConversionError: for an option id that the field does not have.
     """
+    _check_arguments(entity, fields)
     custom = _require_custom_fields(record)
     out = s.copy_json(record)
     if custom is None:
@@ -100,8 +134,9 @@ def humanize(
     by_key, _ = field_names(fields, entity)
     readable: dict[str, Any] = {}
     for key, value in custom.items():
-        definition = fields.get(entity, key)
+        definition = fields.get(entity, key) if type(key) is str else None
         name = by_key.get(key, key)
+        _require_unique(readable, name, key)
         readable[name] = _labels(entity, key, value, definition, fields)
     out["custom_fields"] = readable
     return out  # type: ignore[no-any-return]
@@ -114,6 +149,7 @@ def dehumanize(
 
     :raises ConversionError: for a label that the field does not have.
     """
+    _check_arguments(entity, fields)
     custom = _require_custom_fields(record)
     out = s.copy_json(record)
     if custom is None:
@@ -122,7 +158,8 @@ def dehumanize(
     keyed: dict[str, Any] = {}
     for name, value in custom.items():
         key = by_name.get(name, name)
-        definition = fields.get(entity, key)
+        _require_unique(keyed, key, name)
+        definition = fields.get(entity, key) if type(key) is str else None
         keyed[key] = _ids(entity, key, name, value, definition, fields)
     out["custom_fields"] = keyed
     return out  # type: ignore[no-any-return]

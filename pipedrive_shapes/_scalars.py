@@ -138,11 +138,28 @@ def _parse_number(text: str) -> int | float | None:
     return number
 
 
+#: Longest digit string parsed as an integer. Ids are 64-bit, so 20 digits
+#: would do; the bound keeps int() clear of Python's 4300-digit limit.
+MAX_INT_DIGITS: Final = 1000
+
+
+def digits_to_int(text: str) -> int | None:
+    """Parse a string of ASCII digits, or return None for anything else."""
+    if len(text) <= MAX_INT_DIGITS and text.isdigit() and text.isascii():
+        return int(text)
+    return None
+
+
+def is_printable_int(value: int) -> bool:
+    """Tell whether str() can show ``value`` (Python limits it to 4300 digits)."""
+    return value.bit_length() <= MAX_INT_DIGITS * 3
+
+
 def id_to_v2(value: Any, path: Path) -> int | None:
     """Convert a v1 id (an integer or a numeric string) into an integer."""
     if type(value) is int or value is None:
         return value
-    if isinstance(value, str) and value.isascii() and value.isdigit():
+    if isinstance(value, str) and digits_to_int(value) is not None:
         return int(value)
     raise ConversionError(
         "invalid id",
@@ -257,9 +274,9 @@ def _label_id(part: Any, path: Path) -> int:
     if type(part) is int:
         return part
     if isinstance(part, str):
-        text = part.strip()
-        if text.isascii() and text.isdigit():
-            return int(text)
+        number = digits_to_int(part.strip())
+        if number is not None:
+            return number
     raise ConversionError(
         "invalid label id",
         path=path,
@@ -275,8 +292,14 @@ def labels_to_v1(value: Any, path: Path) -> str | None:
         return None
     if isinstance(value, list):
         for index, item in enumerate(value):
-            if type(item) is not int:
-                id_to_v1(item, (*path, index))
+            if type(item) is not int or not is_printable_int(item):
+                raise ConversionError(
+                    "invalid label id",
+                    path=(*path, index),
+                    value=item,
+                    expected="an integer label id",
+                    hint="v2 sends label_ids as an array of integers such as [3, 7]",
+                )
         return ",".join(map(str, value)) if value else None
     raise ConversionError(
         "invalid label_ids",
@@ -474,6 +497,15 @@ def copy_json(value: Any, path: Path = ()) -> Any:
             expected="JSON nested less than Python's recursion limit",
             hint="flatten the value or drop the field",
         ) from None
+
+
+#: Value types that are immutable JSON scalars; everything else is copied.
+SCALAR_TYPES: Final = frozenset({str, int, float, bool, type(None)})
+
+
+def copy_value(value: Any, path: Path) -> Any:
+    """Return ``value`` itself when it is a JSON scalar, else a deep copy."""
+    return value if type(value) in SCALAR_TYPES else copy_json(value, path)
 
 
 def _copy(value: Any) -> Any:

@@ -86,8 +86,13 @@ class LossyConversionWarning(UserWarning):
 
 
 def _short_repr(value: Any, limit: int = 80) -> str:
-    # A 1 MB string must not become a 1 MB error message.
-    text = repr(value)
+    # A 1 MB string must not become a 1 MB error message, and a value that
+    # repr() itself cannot show (an int past Python's 4300-digit limit for
+    # str(), a list nested 10,000 deep) is described by its type instead.
+    try:
+        text = repr(value)
+    except (ValueError, RecursionError):
+        return f"<{type(value).__name__} too large to show>"
     if len(text) > limit:
         text = text[: limit - 3] + "..."
     return text

@@ -23,11 +23,11 @@ CUSTOM_FIELDS: Final = False
 
 def _comments_to_v2(value: Any, path: s.Path) -> Any:
     # v2 never returns null comments: an unset comment is "".
-    return "" if value is None else value
+    return "" if value is None else s.copy_value(value, path)
 
 
 def _comments_to_v1(value: Any, path: s.Path) -> Any:
-    return None if value == "" else value
+    return None if value == "" else s.copy_value(value, path)
 
 
 def _always_active(item: Mapping[str, Any], parent: Mapping[str, Any] | None) -> bool:
