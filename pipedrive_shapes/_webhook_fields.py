@@ -16,7 +16,7 @@ from pipedrive_shapes import _scalars as s
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._custom import ADDRESS_PARTS
 from pipedrive_shapes._paths import Path
-from pipedrive_shapes.errors import ConversionError
+from pipedrive_shapes.errors import ConversionError, _short_repr
 
 __all__ = [
     "WEBHOOK_FIELD_TYPES",
@@ -58,7 +58,8 @@ def typed_field_to_rest(typed: Any, *, path: Path = ()) -> tuple[Any, JSONObject
     :returns: ``(value, removed)``; ``removed`` contains the object's keys that
         the REST v2 value has no place for, such as an address's
         ``subpremise``. A time's ``timezone_name`` is null, because webhooks
-        send only ``timezone_id``.
+        send only ``timezone_id``. Neither item shares lists or dicts with
+        ``typed``.
     :raises ConversionError: for an object without a ``type`` or with
         values of the wrong kind.
     """
@@ -75,11 +76,16 @@ def typed_field_to_rest(typed: Any, *, path: Path = ()) -> tuple[Any, JSONObject
     decode = _DECODERS.get(typed["type"], _decode_other)
     value, used = decode(typed, path)
     left_out = {
-        key: s.copy_json(item)
+        key: s.copy_value(item, (*path, key))
         for key, item in typed.items()
         if key != "type" and key not in used
     }
     return value, left_out
+
+
+def _part(typed: Mapping[str, Any], key: str, path: Path) -> Any:
+    """Return a copy of ``typed[key]``, or None when the key is missing."""
+    return s.copy_value(typed.get(key), (*path, key))
 
 
 def _decode_text(typed: Mapping[str, Any], path: Path) -> Decoded:
@@ -99,7 +105,7 @@ def _decode_id(typed: Mapping[str, Any], path: Path) -> Decoded:
 
 def _decode_monetary(typed: Mapping[str, Any], path: Path) -> Decoded:
     amount = s.number_to_v2(typed.get("value"), (*path, "value"))
-    currency = typed.get("currency")
+    currency = _part(typed, "currency", path)
     value = (
         None
         if amount is None and currency is None
@@ -109,26 +115,29 @@ def _decode_monetary(typed: Mapping[str, Any], path: Path) -> Decoded:
 
 
 def _decode_time(typed: Mapping[str, Any], path: Path) -> Decoded:
-    value = typed.get("value")
+    value = _part(typed, "value", path)
     if "timezone_id" in typed:
-        zone = typed["timezone_id"]
+        zone = _part(typed, "timezone_id", path)
         if value is not None or zone is not None:
             value = {"value": value, "timezone_id": zone, "timezone_name": None}
     return value, frozenset({"value", "timezone_id"})
 
 
 def _decode_range(typed: Mapping[str, Any], path: Path) -> Decoded:
-    value: JSONObject = {"value": typed.get("from"), "until": typed.get("until")}
+    value: JSONObject = {
+        "value": _part(typed, "from", path),
+        "until": _part(typed, "until", path),
+    }
     if "timezone_id" in typed:
-        value.update(timezone_id=typed["timezone_id"], timezone_name=None)
+        value.update(timezone_id=_part(typed, "timezone_id", path), timezone_name=None)
     empty = all(item is None for item in value.values())
     return None if empty else value, frozenset({"from", "until", "timezone_id"})
 
 
 def _decode_address(typed: Mapping[str, Any], path: Path) -> Decoded:
     value = {
-        "value": typed.get("value"),
-        **{name: typed.get(name) for name in ADDRESS_PARTS},
+        "value": _part(typed, "value", path),
+        **{name: _part(typed, name, path) for name in ADDRESS_PARTS},
     }
     empty = all(item is None for item in value.values())
     return None if empty else value, frozenset({"value", *ADDRESS_PARTS})
@@ -157,9 +166,9 @@ def _decode_other(typed: Mapping[str, Any], path: Path) -> Decoded:
     keys = typed.keys() - {"type"}
     for name in ("value", "id"):
         if keys <= {name}:
-            return typed.get(name), frozenset({name})
+            return _part(typed, name, path), frozenset({name})
     raise ConversionError(
-        f"unknown webhook v2 custom field type {typed['type']!r}",
+        f"unknown webhook v2 custom field type {_short_repr(typed['type'])}",
         path=(*path, "type"),
         value=typed["type"],
         expected=f"one of {', '.join(sorted(WEBHOOK_FIELD_TYPES))}",
@@ -214,11 +223,31 @@ def rest_field_to_typed(
         return None
     if field_type is None:
         field_type = _infer_rest_type(value, path)
+    elif type(field_type) is not str:
+        raise ConversionError(
+            "invalid field type",
+            path=path,
+            value=field_type,
+            expected="a field type string such as 'enum', or None",
+            hint="pass the field_type of the field's definition",
+        )
     encode = _ENCODERS.get(field_type, _encode_other)
     typed: JSONObject = {"type": field_type, **encode(value, path)}
     if removed:
-        typed.update(s.copy_json(removed))
+        typed.update(s.copy_json(_removed_map(removed, path), path))
     return typed
+
+
+def _removed_map(removed: Any, path: Path) -> Mapping[str, Any]:
+    if isinstance(removed, Mapping):
+        return removed
+    raise ConversionError(
+        "invalid removed map",
+        path=path,
+        value=removed,
+        expected="an object of webhook v2 keys, such as {'subpremise': '4B'}",
+        hint="pass the removed map that custom_fields_to_rest returned, unchanged",
+    )
 
 
 def _infer_rest_type(value: Any, path: Path) -> str:
@@ -268,7 +297,7 @@ def _encode_monetary(value: Any, path: Path) -> JSONObject:
     obj = _object(value, path, "{'value': 200, 'currency': 'EUR'}")
     return {
         "value": s.number_to_v1(obj.get("value"), (*path, "value")),
-        "currency": obj.get("currency"),
+        "currency": _part(obj, "currency", path),
     }
 
 
@@ -278,28 +307,28 @@ def _encode_time(value: Any, path: Path) -> JSONObject:
     obj = _object(
         value, path, "'09:00:00' or {'value': '09:00:00', 'timezone_id': 318}"
     )
-    typed = {"value": obj.get("value")}
+    typed = {"value": _part(obj, "value", path)}
     if "timezone_id" in obj:
-        typed["timezone_id"] = obj["timezone_id"]
+        typed["timezone_id"] = _part(obj, "timezone_id", path)
     return typed
 
 
 def _encode_range(value: Any, path: Path) -> JSONObject:
     obj = _object(value, path, "{'value': start, 'until': end}")
-    typed = {"from": obj.get("value"), "until": obj.get("until")}
+    typed = {"from": _part(obj, "value", path), "until": _part(obj, "until", path)}
     if "timezone_id" in obj:
-        typed["timezone_id"] = obj["timezone_id"]
+        typed["timezone_id"] = _part(obj, "timezone_id", path)
     return typed
 
 
 def _encode_address(value: Any, path: Path) -> JSONObject:
     obj = _object(value, path, "an address object with value and its parts")
     typed = {
-        "value": obj.get("value"),
-        **{name: obj.get(name) for name in ADDRESS_PARTS},
+        "value": _part(obj, "value", path),
+        **{name: _part(obj, name, path) for name in ADDRESS_PARTS},
     }
     if "subpremise" in obj:
-        typed["subpremise"] = obj["subpremise"]
+        typed["subpremise"] = _part(obj, "subpremise", path)
     return typed
 
 
@@ -347,8 +376,10 @@ def custom_fields_to_rest(
 
     :returns: ``(values, removed)``; ``removed`` maps a field key to the
         parts of its object that REST v2 has no place for.
-    :raises ConversionError: as :func:`typed_field_to_rest` does.
+    :raises ConversionError: as :func:`typed_field_to_rest` does, and when
+        ``custom_fields`` is not a mapping.
     """
+    _require_mapping(custom_fields, path)
     values: JSONObject = {}
     left_out: JSONObject = {}
     for key, typed in custom_fields.items():
@@ -376,9 +407,19 @@ def custom_fields_to_typed(
 
     :param removed: the ``removed`` item of :func:`custom_fields_to_rest`.
     :raises ConversionError: when a type is unknown and the value's shape
-        does not decide it. The message asks the caller to pass ``fields=``.
+        does not decide it (the hint names ``fields=``), or when an argument
+        has the wrong type.
     """
-    extras = removed or {}
+    _require_mapping(custom_fields, path)
+    extras = {} if removed is None else _removed_map(removed, path)
+    if fields is not None and not isinstance(fields, FieldCatalog):
+        raise ConversionError(
+            "invalid fields argument",
+            value=fields,
+            expected="a FieldCatalog or None",
+            hint="load definitions with FieldCatalog.from_json(...) or "
+            "FieldCatalog.from_file(...)",
+        )
     return {
         key: rest_field_to_typed(
             value,
@@ -388,6 +429,16 @@ def custom_fields_to_typed(
         )
         for key, value in custom_fields.items()
     }
+
+
+def _require_mapping(custom_fields: Any, path: Path) -> None:
+    if not isinstance(custom_fields, Mapping):
+        raise ConversionError(
+            "invalid custom_fields",
+            path=path,
+            value=custom_fields,
+            expected="an object that maps field keys to values",
+        )
 
 
 def _catalog_type(fields: FieldCatalog | None, entity: str, key: str) -> str | None:
