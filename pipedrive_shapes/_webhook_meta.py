@@ -20,6 +20,7 @@ from pipedrive_shapes._paths import Path
 from pipedrive_shapes.errors import ConversionError, LossyConversionWarning
 
 __all__ = [
+    "check_target",
     "convert_webhook_subscription",
     "meta_v1_to_v2",
     "meta_v2_to_v1",
@@ -82,6 +83,18 @@ _V2_ID_KEYS: Final = (
 )
 
 
+def check_target(to: Any) -> Version:
+    """Return ``to`` when it names a webhook format, else raise ConversionError."""
+    if type(to) is str and to in ("v1", "v2"):
+        return "v1" if to == "v1" else "v2"
+    raise ConversionError(
+        "invalid target version",
+        value=to,
+        expected="'v1' or 'v2'",
+        hint="pass to='v1' or to='v2'",
+    )
+
+
 def meta_v1_to_v2(
     meta: Mapping[str, Any], retry: int | None
 ) -> tuple[JSONObject, JSONObject]:
@@ -90,7 +103,7 @@ def meta_v1_to_v2(
     :returns: ``(meta, removed)``; ``removed`` contains the v1-only keys.
     """
     action = meta.get("action")
-    if action not in _ACTIONS_V1_TO_V2:
+    if type(action) is not str or action not in _ACTIONS_V1_TO_V2:
         raise _invalid_action(action, tuple(_ACTIONS_V1_TO_V2))
     out: JSONObject = {
         "action": _ACTIONS_V1_TO_V2[action],
@@ -102,23 +115,23 @@ def meta_v1_to_v2(
         if key in meta:
             out[key] = _id_string(meta[key], ("meta", key))
     if "is_bulk_update" in meta:
-        out["is_bulk_edit"] = meta["is_bulk_update"]
+        out["is_bulk_edit"] = _copy_meta(meta, "is_bulk_update")
     if "timestamp" in meta:
         out["timestamp"] = _epoch_to_rfc3339(meta["timestamp"], ("meta", "timestamp"))
     if "type" in meta:
-        out["type"] = meta["type"]
+        out["type"] = _copy_meta(meta, "type")
     out["version"] = "2.0"
     if "change_source" in meta:
-        out["change_source"] = meta["change_source"]
+        out["change_source"] = _copy_meta(meta, "change_source")
     if retry is not None:
         out["attempt"] = retry + 1
     if "host" in meta:
-        out["host"] = meta["host"]
+        out["host"] = _copy_meta(meta, "host")
     if "permitted_user_ids" in meta:
         out["permitted_user_ids"] = _id_strings(meta["permitted_user_ids"])
     _copy_unknown(meta, _V1_META_KEYS, out)
 
-    lost = {key: s.copy_json(meta[key]) for key in _V1_ONLY_META if key in meta}
+    lost = {key: _copy_meta(meta, key) for key in _V1_ONLY_META if key in meta}
     if action == "merged":
         # v1 does not say which object was merged away, so merged_from_id
         # stays unset; the action is kept for the way back.
@@ -128,9 +141,11 @@ def meta_v1_to_v2(
 
 def normalize_v2_meta(meta: Mapping[str, Any]) -> JSONObject:
     """Check a v2 ``meta`` and write its ids as strings and its timestamp as RFC 3339."""
-    if meta.get("action") not in _ACTIONS_V2_TO_V1:
-        raise _invalid_action(meta.get("action"), tuple(_ACTIONS_V2_TO_V1))
-    out: JSONObject = s.copy_json(meta)
+    action = meta.get("action")
+    if type(action) is not str or action not in _ACTIONS_V2_TO_V1:
+        raise _invalid_action(action, tuple(_ACTIONS_V2_TO_V1))
+    _check_keys(meta)
+    out: JSONObject = s.copy_json(meta, ("meta",))
     out["entity"] = _entity_name(meta.get("entity"), ("meta", "entity"))
     # The official examples send ids as strings; other senders use numbers.
     for key in _V2_ID_KEYS:
@@ -174,7 +189,7 @@ def meta_v2_to_v1(meta: Mapping[str, Any]) -> tuple[JSONObject, int | None, JSON
     lost = {key: meta[key] for key in _V2_ONLY_META if key in meta}
     if "timestamp" in meta:
         out["timestamp"] = epoch = _rfc3339_to_epoch(meta["timestamp"])
-        if _epoch_to_rfc3339(epoch, ()) != meta["timestamp"]:
+        if _epoch_to_rfc3339(epoch, ("meta", "timestamp")) != meta["timestamp"]:
             lost["timestamp"] = meta["timestamp"]  # the milliseconds v1 cannot hold
     if meta.get("version", "2.0") != "2.0":
         lost["version"] = meta["version"]
@@ -207,14 +222,22 @@ def _invalid_action(value: Any, allowed: tuple[str, ...]) -> ConversionError:
 
 
 def _id_string(value: Any, path: Path) -> str:
-    if type(value) is int or (isinstance(value, str) and value):
+    if type(value) is int and s.is_printable_int(value):
         return str(value)
+    if isinstance(value, str) and value and not _is_long_digit_string(value):
+        return value
     raise ConversionError(
         "invalid id",
         path=path,
         value=value,
         expected="an integer or a non-empty string",
     )
+
+
+def _is_long_digit_string(text: str) -> bool:
+    # A digit string id becomes an integer in v1, and digits_to_int parses at
+    # most MAX_INT_DIGITS digits, so a longer one is rejected on the way in.
+    return text.isascii() and text.isdigit() and s.digits_to_int(text) is None
 
 
 def _id_strings(values: Any) -> list[str]:
@@ -231,13 +254,13 @@ def _id_strings(values: Any) -> list[str]:
 
 def _id_number(value: Any) -> Any:
     # Numeric ids become v1 integers; lead ids are UUIDs and stay strings.
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
-    return value
+    # normalize_v2_meta has rejected digit strings that are too long to parse.
+    number = s.digits_to_int(value) if isinstance(value, str) else None
+    return value if number is None else number
 
 
 def _attempt(value: Any) -> int:
-    if type(value) is int and value >= 1:
+    if type(value) is int and value >= 1 and s.is_printable_int(value):
         return value
     raise ConversionError(
         "invalid attempt",
@@ -248,8 +271,9 @@ def _attempt(value: Any) -> int:
 
 
 def _epoch_to_rfc3339(value: Any, path: Path) -> str:
-    if isinstance(value, str) and value.isascii() and value.isdigit():
-        value = int(value)
+    number = s.digits_to_int(value) if isinstance(value, str) else None
+    if number is not None:
+        value = number
     if type(value) is int:
         try:
             return datetime.fromtimestamp(value, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -271,10 +295,11 @@ def _timestamp_to_rfc3339(value: Any) -> str:
 
 
 def _rfc3339_to_epoch(value: Any) -> int:
-    if type(value) is int or (
-        isinstance(value, str) and value.isascii() and value.isdigit()
-    ):
-        return int(value)
+    if type(value) is int:
+        return value
+    number = s.digits_to_int(value) if isinstance(value, str) else None
+    if number is not None:
+        return number
     if isinstance(value, str) and len(value) >= 20 and value[10] in "Tt":
         try:
             moment = datetime.fromisoformat(value.upper())
@@ -294,9 +319,27 @@ def _copy_unknown(
     source: Mapping[str, Any], known: frozenset[str], out: JSONObject
 ) -> None:
     # Keys that neither format documents pass through unchanged.
+    _check_keys(source)
     for key, value in source.items():
         if key not in known and key not in out:
-            out[key] = s.copy_json(value)
+            out[key] = s.copy_value(value, ("meta", key))
+
+
+def _copy_meta(meta: Mapping[str, Any], key: str) -> Any:
+    return s.copy_value(meta[key], ("meta", key))
+
+
+def _check_keys(meta: Mapping[str, Any]) -> None:
+    # v1 meta keys are sorted on the way out, and JSON needs string keys.
+    for key in meta:
+        if type(key) is not str:
+            raise ConversionError(
+                "invalid meta key",
+                path=("meta",),
+                value=key,
+                expected="string keys, as in JSON objects",
+                hint="convert the keys to strings",
+            )
 
 
 # Subscriptions
@@ -327,19 +370,24 @@ def convert_webhook_subscription(
     >>> convert_webhook_subscription({"event_action": "added", "event_object": "deal"})
     {'event_action': 'create', 'event_object': 'deal', 'version': '2.0'}
 
-    :raises ConversionError: for an unknown action, or an object the target
-        version has no webhooks for (``activityType`` in v2; ``lead`` and
-        the newer objects in v1).
-    :raises TypeError: when ``body`` is not a mapping.
-    :raises ValueError: when ``to`` is neither ``"v1"`` nor ``"v2"``.
+    :raises ConversionError: when ``body`` is not a mapping or ``to`` is
+        neither ``"v1"`` nor ``"v2"``, for an unknown action, or for an
+        object the target version has no webhooks for (``activityType`` in
+        v2; ``lead`` and the newer objects in v1).
     """
     if not isinstance(body, Mapping):
-        raise TypeError(f"body must be a mapping, not {type(body).__name__}")
-    if to not in ("v1", "v2"):
-        raise ValueError(f"invalid target {to!r}: expected 'v1' or 'v2'")
+        raise ConversionError(
+            "invalid subscription body",
+            value=body,
+            expected="a JSON object with event_action and event_object",
+            hint="pass the body of a POST /v1/webhooks request",
+        )
+    to = check_target(to)
     table = _SUBSCRIPTION_ACTIONS[to]
     action = body.get("event_action")
-    if action != "*" and action not in table and action not in table.values():
+    if type(action) is not str or (
+        action != "*" and action not in table and action not in table.values()
+    ):
         raise ConversionError(
             "invalid event_action",
             path=("event_action",),
@@ -357,8 +405,8 @@ def convert_webhook_subscription(
             "a v2 'change' subscription becomes 'updated', which misses "
             "merges; add a second subscription for 'merged'"
         )
-    out: JSONObject = s.copy_json(body)
-    out["event_action"] = table.get(str(action), action)
+    out: JSONObject = s.copy_json(body, ())
+    out["event_action"] = table.get(action, action)
     out["version"] = _SUBSCRIPTION_VERSIONS[to]
     return out
 
@@ -381,7 +429,7 @@ def _check_subscription_object(event_object: Any, to: Version) -> None:
         )
     if to == "v1" and event_object not in _V1_OBJECTS:
         raise ConversionError(
-            f"webhook v1 has no {event_object} events",
+            "webhook v1 has no events for this object type",
             path=("event_object",),
             value=event_object,
             expected=f"one of {', '.join(sorted(_V1_OBJECTS))}",

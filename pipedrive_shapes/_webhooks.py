@@ -35,12 +35,17 @@ from pipedrive_shapes._webhook_fields import (
     typed_field_to_rest,
 )
 from pipedrive_shapes._webhook_meta import (
+    check_target,
     convert_webhook_subscription,
     meta_v1_to_v2,
     meta_v2_to_v1,
     normalize_v2_meta,
 )
-from pipedrive_shapes.errors import ConversionError, LossyConversionWarning
+from pipedrive_shapes.errors import (
+    ConversionError,
+    LossyConversionWarning,
+    _short_repr,
+)
 
 __all__ = [
     "WEBHOOK_ENTITIES",
@@ -106,11 +111,11 @@ def normalize_webhook(
     :param removed: a map that :func:`normalize_webhook_lossless` returned
         when it converted from the format ``to`` names; its contents are
         written back.
-    :raises ConversionError: when the payload is neither format, mixes both,
-        or contains a value that cannot be converted.
-    :raises TypeError: when ``payload`` is not a mapping.
-    :raises ValueError: when ``to`` is neither ``"v1"`` nor ``"v2"``, or
-        ``removed`` comes from a conversion from the other format.
+    :raises ConversionError: when the payload is not a mapping, is neither
+        format, mixes both, or contains a value that cannot be converted.
+        Also when ``to`` is neither ``"v1"`` nor ``"v2"``, ``fields`` is not
+        a FieldCatalog, or ``removed`` is not such a map or comes from a
+        conversion from the other format.
     """
     return _normalize(payload, fields, to, removed, lossless=False)[0]
 
@@ -148,9 +153,16 @@ def normalize_webhook_lossless(
 def detect_webhook_version(payload: Mapping[str, Any]) -> Version:
     """Tell whether a delivery is webhook v1 or v2 from the keys it carries.
 
-    :raises ConversionError: when it carries keys of both formats or of
-        neither.
+    :raises ConversionError: when it is not a mapping, or carries keys of
+        both formats or of neither.
     """
+    if not isinstance(payload, Mapping):
+        raise ConversionError(
+            "invalid payload",
+            value=payload,
+            expected="a JSON object: the body of one webhook request",
+            hint="decode the request body with json.loads first",
+        )
     meta = payload.get("meta")
     meta_keys = set(meta) if isinstance(meta, Mapping) else set()
     v1_keys = sorted(_V1_DELIVERY_KEYS & payload.keys())
@@ -160,7 +172,7 @@ def detect_webhook_version(payload: Mapping[str, Any]) -> Version:
     if v1_keys and v2_keys:
         raise ConversionError(
             "delivery mixes webhook v1 and v2 keys",
-            value=sorted(payload),
+            value=list(payload),
             expected=f"either v1 keys ({', '.join(v1_keys)}) or v2 keys "
             f"({', '.join(v2_keys)})",
             hint="pass the request body exactly as Pipedrive posted it",
@@ -171,7 +183,7 @@ def detect_webhook_version(payload: Mapping[str, Any]) -> Version:
         return "v2"
     raise ConversionError(
         "not a webhook delivery",
-        value=sorted(payload),
+        value=list(payload),
         expected="v1 keys (v, meta.object, current, event) or v2 keys "
         "(meta.entity, data, previous)",
         hint="pass the JSON body of one webhook request",
@@ -186,14 +198,12 @@ def _normalize(
     *,
     lossless: bool,
 ) -> tuple[JSONObject, JSONObject]:
-    if not isinstance(payload, Mapping):
-        raise TypeError(f"payload must be a mapping, not {type(payload).__name__}")
-    if to not in ("v1", "v2"):
-        raise ValueError(f"invalid target {to!r}: expected 'v1' or 'v2'")
-    restore = _restore_map(removed, to)
     source = detect_webhook_version(payload)
+    to = check_target(to)
+    _check_catalog(fields)
+    restore = _restore_map(removed, to)
     if source == "v1" and to == "v1":
-        return s.copy_json(payload), {}
+        return s.copy_json(payload, ()), {}
     if source == "v1":
         delivery, lost = _v1_to_v2(payload, fields, lossless=lossless)
     else:
@@ -201,23 +211,70 @@ def _normalize(
         if to == "v1":
             delivery, lost = _rest_to_v1(delivery, lost, fields, restore)
     if to == "v2":
-        delivery["meta"].update(s.copy_json(restore.get("meta") or {}))
+        delivery["meta"].update(_restored_meta(restore))
     return delivery, ({"source": source, **lost} if lost else {})
 
 
-def _restore_map(removed: Mapping[str, Any] | None, to: Version) -> Mapping[str, Any]:
+def _check_catalog(fields: Any) -> None:
+    if fields is not None and not isinstance(fields, FieldCatalog):
+        raise ConversionError(
+            "invalid fields argument",
+            value=fields,
+            expected="a FieldCatalog or None",
+            hint="load definitions with FieldCatalog.from_json(...) or "
+            "FieldCatalog.from_file(...)",
+        )
+
+
+def _restore_map(removed: Any, to: Version) -> Mapping[str, Any]:
     # A removed map describes its input delivery, so it can only restore a
     # conversion back into that input's format.
-    if not removed:
+    if removed is None or (isinstance(removed, Mapping) and not removed):
         return {}
-    if not isinstance(removed, Mapping) or removed.get("source") != to:
-        source = removed.get("source") if isinstance(removed, Mapping) else None
-        raise ValueError(
-            f"the removed map comes from a webhook {source} delivery, so it cannot "
-            f"restore a conversion to {to}: pass the map returned by the conversion "
-            f"from {to}"
+    if not isinstance(removed, Mapping):
+        raise ConversionError(
+            "invalid removed map",
+            path=("removed",),
+            value=removed,
+            expected="the dict that normalize_webhook_lossless returned",
+            hint="pass the second item of normalize_webhook_lossless's result",
         )
+    if removed.get("source") != to:
+        raise ConversionError(
+            f"removed map cannot restore a conversion to {to}",
+            path=("removed", "source"),
+            value=removed.get("source"),
+            expected=repr(to),
+            hint=f"pass the map returned by the conversion from {to}",
+        )
+    for part in ("meta", "current", "previous"):
+        if removed.get(part) is not None and not isinstance(removed[part], Mapping):
+            raise ConversionError(
+                "invalid removed map",
+                path=("removed", part),
+                value=removed[part],
+                expected="an object or null",
+                hint="pass the map that normalize_webhook_lossless returned, unchanged",
+            )
     return removed
+
+
+def _restored_meta(restore: Mapping[str, Any]) -> JSONObject:
+    meta = restore.get("meta")
+    if meta is None:
+        return {}
+    for key in meta:
+        # v1 meta keys are sorted on the way out, which needs string keys.
+        if type(key) is not str:
+            raise ConversionError(
+                "invalid removed map",
+                path=("removed", "meta"),
+                value=key,
+                expected="string keys, as in JSON objects",
+                hint="pass the map that normalize_webhook_lossless returned, unchanged",
+            )
+    copied: JSONObject = s.copy_json(meta, ("removed", "meta"))
+    return copied
 
 
 # v1 -> v2
@@ -227,7 +284,8 @@ def _v1_to_v2(
     payload: Mapping[str, Any], fields: FieldCatalog | None, *, lossless: bool
 ) -> tuple[JSONObject, JSONObject]:
     meta = _require_object(payload.get("meta"), ("meta",))
-    if payload.get("v", 1) != 1:
+    version = payload.get("v", 1)
+    if type(version) is not int or version != 1:
         raise ConversionError(
             "unsupported webhook version",
             path=("v",),
@@ -244,7 +302,9 @@ def _v1_to_v2(
     if lost_meta:
         lost["meta"] = lost_meta
     if "matches_filters" in payload:
-        lost["matches_filters"] = s.copy_json(payload["matches_filters"])
+        lost["matches_filters"] = s.copy_value(
+            payload["matches_filters"], ("matches_filters",)
+        )
     if entity in WEBHOOK_ENTITIES:
         # The removed maps cost a second conversion, so only the lossless
         # variant computes them.
@@ -253,15 +313,17 @@ def _v1_to_v2(
         old = convert(entity, previous, fields, "previous", lost)
     else:
         _warn_passthrough(entity)
-        data = None if current is None else s.copy_json(current)
-        old = None if previous is None else s.copy_json(previous)
+        data = None if current is None else s.copy_json(current, ("current",))
+        old = None if previous is None else s.copy_json(previous, ("previous",))
     if data is not None and old is not None:
         old = changed_fields(data, old)
     return {"meta": meta_v2, "data": data, "previous": old}, lost
 
 
 def _retry(value: Any) -> int | None:
-    if value is None or (type(value) is int and value >= 0):
+    if value is None or (
+        type(value) is int and value >= 0 and s.is_printable_int(value)
+    ):
         return value
     raise ConversionError(
         "invalid retry",
@@ -277,7 +339,7 @@ def _check_event(event: Any, action: str, entity: str) -> None:
             "event does not match meta.action and meta.object",
             path=("event",),
             value=event,
-            expected=repr(f"{action}.{entity}"),
+            expected=_short_repr(f"{action}.{entity}"),
             hint="pass the request body exactly as Pipedrive posted it",
         )
 
@@ -375,7 +437,7 @@ def _v2_to_rest(payload: Mapping[str, Any]) -> tuple[JSONObject, JSONObject]:
         _warn_passthrough(entity)
     for key, value in payload.items():
         if key not in ("meta", "data", "previous"):
-            lost[key] = s.copy_json(value)
+            lost[key] = s.copy_value(value, (key,))
     return {"meta": meta, "data": data, "previous": old}, lost
 
 
@@ -386,7 +448,7 @@ def _webhook_object_to_rest(
     if record is None:
         return None
     path = (part,)
-    out: JSONObject = s.copy_json(_require_object(record, path))
+    out: JSONObject = s.copy_json(_require_object(record, path), path)
     left_out: JSONObject = {}
     if isinstance(out.get("custom_fields"), Mapping):
         values, extras = custom_fields_to_rest(
@@ -506,7 +568,7 @@ def _rest_to_v1(
     meta = delivery["meta"]
     entity = meta["entity"]
     meta_v1, retry, lost_meta = meta_v2_to_v1(meta)
-    meta_v1.update(s.copy_json(restore.get("meta") or {}))
+    meta_v1.update(_restored_meta(restore))
     data, old = delivery["data"], delivery["previous"]
     extras_data = _take_v1_fields(lost, "data")
     extras_previous = _take_v1_fields(lost, "previous")
@@ -527,7 +589,9 @@ def _rest_to_v1(
 
     out: JSONObject = {"v": 1}
     if "matches_filters" in restore:
-        out["matches_filters"] = s.copy_json(restore["matches_filters"])
+        out["matches_filters"] = s.copy_value(
+            restore["matches_filters"], ("removed", "matches_filters")
+        )
     out["meta"] = dict(sorted(meta_v1.items()))  # v1 sends meta keys sorted
     out["current"] = current
     out["previous"] = previous
@@ -550,16 +614,17 @@ def _take_v1_fields(lost: JSONObject, part: str) -> JSONObject:
 
 
 def _overlay(data: Mapping[str, Any], changes: Mapping[str, Any]) -> JSONObject:
-    merged: JSONObject = s.copy_json(data)
+    merged: JSONObject = s.copy_json(data, ("data",))
     for key, value in changes.items():
+        path = ("previous", key)
         if (
             key == "custom_fields"
             and isinstance(value, Mapping)
             and isinstance(merged.get(key), dict)
         ):
-            merged[key].update(s.copy_json(value))
+            merged[key].update(s.copy_json(value, path))
         else:
-            merged[key] = s.copy_json(value)
+            merged[key] = s.copy_value(value, path)
     return merged
 
 
@@ -594,8 +659,8 @@ def _require_object(value: Any, path: Path) -> Mapping[str, Any]:
 def _warn_passthrough(entity: str) -> None:
     note = "; webhook v2 has no activityType events" if entity == "activityType" else ""
     warnings.warn(
-        f"no entity rules exist for {entity!r} webhooks, so data and previous pass "
-        f"through unchanged apart from custom fields{note}",
+        f"no entity rules exist for {_short_repr(entity)} webhooks, so data and "
+        f"previous pass through unchanged apart from custom fields{note}",
         LossyConversionWarning,
         stacklevel=_WARN_LEVEL,
     )

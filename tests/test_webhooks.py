@@ -86,8 +86,8 @@ def test_detect_version_unknown_body_raises() -> None:
         normalize_webhook({"id": 1})
 
 
-def test_normalize_non_mapping_raises_type_error() -> None:
-    with pytest.raises(TypeError):
+def test_normalize_non_mapping_raises_conversion_error() -> None:
+    with pytest.raises(ConversionError, match="invalid payload"):
         normalize_webhook([load("v1_added_deal.json")])  # type: ignore[arg-type]
 
 
@@ -990,11 +990,12 @@ def test_subscription_activity_type_to_v2_raises() -> None:
 
 
 def test_subscription_lead_to_v1_raises() -> None:
-    with pytest.raises(ConversionError, match="no lead events") as caught:
+    with pytest.raises(ConversionError, match="webhook v1 has no events") as caught:
         convert_webhook_subscription(
             {"event_action": "create", "event_object": "lead"}, to="v1"
         )
     assert caught.value.path == ("event_object",)
+    assert caught.value.value == "lead"
 
 
 def test_subscription_invalid_action_raises() -> None:
