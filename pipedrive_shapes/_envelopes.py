@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from typing import Any, Final, Literal
 
 from pipedrive_shapes import _scalars as s
-from pipedrive_shapes._api import to_v1, to_v2, to_v2_lossless
+from pipedrive_shapes._api import ABSENT_KEY, plan_for, to_v1, to_v2, to_v2_lossless
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._paths import Path
-from pipedrive_shapes.errors import ConversionError
+from pipedrive_shapes.errors import ConversionError, _short_repr
 
 __all__ = ["convert_envelope", "convert_envelope_lossless"]
 
@@ -75,9 +75,10 @@ def convert_envelope(
         back.
     :raises ConversionError: when the envelope or a record cannot be
         converted, or a v1 page has more items and ``next_cursor`` is None.
-    :raises TypeError: when ``payload`` is not a mapping.
-    :raises ValueError: for an invalid ``to``, or ``next_cursor`` given for
-        v2 -> v1 or for a single-record response.
+        Also when ``payload`` is not a mapping, when ``entity``, ``to``,
+        ``fields``, ``next_cursor`` or ``removed`` is invalid, and when
+        ``next_cursor`` is given for v2 -> v1 or for a single-record
+        response.
     """
     settings = _Settings(entity, fields, include_fields, lossless=False)
     return _convert(payload, to, settings, next_cursor, removed)[0]
@@ -103,7 +104,9 @@ def convert_envelope_lossless(
       keys such as ``summary`` or ``dropbox_email``), unchanged;
     - ``data``: the removed map of :func:`to_v2_lossless` for a single
       record, or a list with one map per record (``{}`` where nothing was
-      left out).
+      left out);
+    - ``__absent__``: ``["additional_data"]`` when a v1 list or search
+      response had no ``additional_data``, which the v2 envelope gains.
 
     :func:`convert_envelope` with ``to="v1"`` and this map as ``removed=``
     returns the original v1 envelope.
@@ -131,10 +134,8 @@ def _convert(
     next_cursor: str | None,
     removed: Mapping[str, Any] | None,
 ) -> tuple[JSONObject, JSONObject]:
-    if not isinstance(payload, Mapping):
-        raise TypeError(f"payload must be a mapping, not {type(payload).__name__}")
-    if to not in ("v1", "v2"):
-        raise ValueError(f"invalid target {to!r}: expected 'v1' or 'v2'")
+    to = _check_arguments(payload, to, settings, next_cursor)
+    restore = _restore_map(removed, to)
     if not isinstance(payload.get("success"), bool):
         raise ConversionError(
             "not an API response envelope",
@@ -143,20 +144,58 @@ def _convert(
             expected="an object with a boolean success key",
             hint="pass the whole response body; convert bare records with to_v2/to_v1",
         )
-    restore = _restore_map(removed, to)
     if payload["success"] is False:
         # Error envelopes (error, error_info, code, errorCode) have the same
         # layout in both versions.
-        return s.copy_json(payload), {}
+        return s.copy_json(payload, ()), {}
     kind = _kind(payload)
     if next_cursor is not None and (to == "v1" or kind in ("single", "deleted")):
-        raise ValueError(
-            "next_cursor applies only to v1 -> v2 of list and search responses"
+        raise ConversionError(
+            "next_cursor applies only to v1 -> v2 of list and search responses",
+            value=next_cursor,
+            expected="next_cursor=None",
+            hint="drop next_cursor for this response",
         )
     if to == "v2":
         envelope, lost = _to_v2(payload, kind, settings, next_cursor)
         return envelope, ({"source": "v1", **lost} if lost else {})
     return _to_v1(payload, kind, settings, restore), {}
+
+
+def _check_arguments(
+    payload: Any, to: Any, settings: _Settings, next_cursor: Any
+) -> Version:
+    if not isinstance(payload, Mapping):
+        raise ConversionError(
+            "invalid payload",
+            value=payload,
+            expected="a JSON object: the whole response body",
+            hint="decode the response body with json.loads first",
+        )
+    if type(to) is not str or to not in ("v1", "v2"):
+        raise ConversionError(
+            "invalid target version",
+            value=to,
+            expected="'v1' or 'v2'",
+            hint="pass to='v1' or to='v2'",
+        )
+    plan_for(settings.entity)  # raises ConversionError for an unknown entity
+    if settings.fields is not None and not isinstance(settings.fields, FieldCatalog):
+        raise ConversionError(
+            "invalid fields argument",
+            value=settings.fields,
+            expected="a FieldCatalog or None",
+            hint="load definitions with FieldCatalog.from_json(...) or "
+            "FieldCatalog.from_file(...)",
+        )
+    if next_cursor is not None and not isinstance(next_cursor, str):
+        raise ConversionError(
+            "invalid next_cursor argument",
+            value=next_cursor,
+            expected="the cursor string from the v2 API, or None",
+            hint="pass additional_data.next_cursor of the v2 response",
+        )
+    return "v1" if to == "v1" else "v2"
 
 
 def _kind(payload: Mapping[str, Any]) -> str:
@@ -185,13 +224,34 @@ def _kind(payload: Mapping[str, Any]) -> str:
     )
 
 
-def _restore_map(removed: Mapping[str, Any] | None, to: Version) -> Mapping[str, Any]:
-    if not removed:
+def _restore_map(removed: Any, to: Version) -> Mapping[str, Any]:
+    if removed is None or (isinstance(removed, Mapping) and not removed):
         return {}
-    if not isinstance(removed, Mapping) or removed.get("source") != to:
-        raise ValueError(
-            f"the removed map does not come from a conversion from {to}: pass the "
-            f"map that convert_envelope_lossless returned for the {to} envelope"
+    if not isinstance(removed, Mapping):
+        raise ConversionError(
+            "invalid removed map",
+            path=("removed",),
+            value=removed,
+            expected="the dict that convert_envelope_lossless returned",
+            hint="pass the second item of convert_envelope_lossless's result",
+        )
+    if removed.get("source") != to:
+        raise ConversionError(
+            f"removed map does not come from a conversion from {to}",
+            path=("removed", "source"),
+            value=removed.get("source"),
+            expected=repr(to),
+            hint=f"pass the map that convert_envelope_lossless returned for the "
+            f"{to} envelope",
+        )
+    absent = removed.get(ABSENT_KEY, [])
+    if not isinstance(absent, list) or not all(type(key) is str for key in absent):
+        raise ConversionError(
+            "invalid removed map",
+            path=("removed", ABSENT_KEY),
+            value=absent,
+            expected="a list of envelope keys",
+            hint="pass the map that convert_envelope_lossless returned, unchanged",
         )
     return removed
 
@@ -216,6 +276,8 @@ def _to_v2(
         out["additional_data"] = {
             "next_cursor": _cursor_to_v2(payload.get("additional_data"), next_cursor)
         }
+        if "additional_data" not in payload:
+            lost[ABSENT_KEY] = ["additional_data"]
     if data_lost:
         lost["data"] = data_lost
     return out, lost
@@ -272,12 +334,19 @@ def _cursor_to_v2(additional: Any, next_cursor: str | None) -> str | None:
     if pagination is None:
         # v1 cursor endpoints (such as /v1/deals/collection) already send one.
         cursor = additional.get("next_cursor")
+        if cursor is not None and not isinstance(cursor, str):
+            raise ConversionError(
+                "invalid next_cursor",
+                path=(*path, "next_cursor"),
+                value=cursor,
+                expected="a string or null",
+            )
         if next_cursor is not None and cursor is not None and cursor != next_cursor:
             raise ConversionError(
                 "next_cursor disagrees with the envelope's own cursor",
                 path=(*path, "next_cursor"),
                 value=cursor,
-                expected=repr(next_cursor),
+                expected=_short_repr(next_cursor),
             )
         return cursor if cursor is not None else next_cursor
     more = (
@@ -336,14 +405,31 @@ def _to_v1(
         elif key != "additional_data":
             out[key] = s.copy_json(value, (key,))
     if "additional_data" in restore:
-        out["additional_data"] = s.copy_json(restore["additional_data"])
+        out["additional_data"] = s.copy_value(
+            restore["additional_data"], ("removed", "additional_data")
+        )
     elif kind in ("list", "search"):
-        out["additional_data"] = _paging_to_v1(additional)
+        if not _was_absent(restore, additional):
+            out["additional_data"] = _paging_to_v1(additional)
     elif additional is not None:
-        out["additional_data"] = s.copy_json(additional)
+        out["additional_data"] = s.copy_json(additional, ("additional_data",))
     if "related_objects" in restore:
-        out["related_objects"] = s.copy_json(restore["related_objects"])
+        out["related_objects"] = s.copy_value(
+            restore["related_objects"], ("removed", "related_objects")
+        )
     return out
+
+
+def _was_absent(restore: Mapping[str, Any], additional: Any) -> bool:
+    """Tell whether to leave additional_data out, as the v1 original did.
+
+    Only an empty cursor is left out with it, because a cursor that the v2
+    side gained after the conversion must not be dropped.
+    """
+    return "additional_data" in restore.get(ABSENT_KEY, ()) and additional in (
+        None,
+        {"next_cursor": None},
+    )
 
 
 def _already_v1(key: str, value: Any) -> ConversionError:
@@ -412,5 +498,5 @@ def _paging_to_v1(additional: Any) -> JSONObject:
     return {
         "pagination": {"more_items_in_collection": cursor is not None},
         "next_cursor": cursor,
-        **s.copy_json(extra),
+        **s.copy_json(extra, path),
     }

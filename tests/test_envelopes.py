@@ -265,8 +265,8 @@ def test_invalid_data_raises() -> None:
         convert_envelope("deal", {"success": True, "data": "deal"})
 
 
-def test_non_mapping_raises_type_error() -> None:
-    with pytest.raises(TypeError):
+def test_non_mapping_raises_conversion_error() -> None:
+    with pytest.raises(ConversionError, match="invalid payload"):
         convert_envelope("deal", [])  # type: ignore[arg-type]
 
 
