@@ -7,6 +7,7 @@ profile in ``tests/conftest.py``.
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
@@ -57,17 +58,20 @@ def _utc_year_before_1000(value: Any) -> bool:
 def _weighted_value_overflows(entity: str, record: Any) -> bool:
     """A deal whose value * probability / 100 is not a finite float.
 
-    to_v1 derives weighted_value with that formula and writes inf.
+    to_v1 derives weighted_value with that formula: it writes inf for a
+    float value and raises OverflowError for an integer one. Every function
+    that calls to_v1 on the deal hits this, to_v2_lossless included.
     """
     if entity != "deal" or not isinstance(record, dict):
         return False
-    value, probability = record.get("value"), record.get("probability")
-    if not all(isinstance(n, int | float) for n in (value, probability)):
-        return False
     try:
-        return abs(value * probability / 100) == float("inf")
+        value = float(record["value"])
+        probability = float(record["probability"])
+    except (KeyError, TypeError, ValueError):
+        return False
     except OverflowError:
         return True
+    return not math.isfinite(value * probability / 100)
 
 
 def _hits_known_bug(entity: str, record: Any) -> bool:
@@ -90,6 +94,7 @@ def test_strategies_generate_valid_records(entity: str, data: st.DataObject) -> 
 def test_lossless_v1_round_trip(entity: str, data: st.DataObject) -> None:
     """to_v1(to_v2_lossless(x)) gives back every valid v1 record x, key for key and type for type."""
     record, _, catalog = data.draw(with_catalog(entity, "v1", extra_keys=True))
+    assume(not _weighted_value_overflows(entity, record))
     v2, removed = to_v2_lossless(entity, record, fields=catalog)
     assert same_json(to_v1(entity, v2, fields=catalog, removed=removed), record)
 
@@ -99,6 +104,7 @@ def test_lossless_v1_round_trip(entity: str, data: st.DataObject) -> None:
 def test_canonical_v2_round_trip(entity: str, data: st.DataObject) -> None:
     """to_v2(to_v1(y)) gives back every canonical v2 record y (UTC "Z" timestamps, no fractions)."""
     record, _, catalog = data.draw(with_catalog(entity, "v2", canonical=True))
+    assume(not _weighted_value_overflows(entity, record))
     v1 = to_v1(entity, record, fields=catalog)
     back = to_v2(entity, v1, fields=catalog, include_fields=include(entity))
     assert same_json(back, record)
@@ -120,6 +126,7 @@ def test_any_v2_round_trip_normalises(entity: str, data: st.DataObject) -> None:
 def test_to_v2_idempotent(entity: str, data: st.DataObject) -> None:
     """to_v2(to_v1(to_v2(x))) equals to_v2(x) for every valid v1 record x."""
     record, _, catalog = data.draw(with_catalog(entity, "v1"))
+    assume(not _weighted_value_overflows(entity, record))
     names = include(entity)
     once = to_v2(entity, record, fields=catalog, include_fields=names)
     twice = to_v2(
@@ -174,6 +181,7 @@ def test_v1_schema_load_agrees_with_to_v2(entity: str, data: st.DataObject) -> N
 def test_v2_schema_load_agrees_with_to_v1(entity: str, data: st.DataObject) -> None:
     """Loading a v2 record with schemas.v2.<Entity>Schema(to="v1") returns to_v1's result."""
     record, _, catalog = data.draw(with_catalog(entity, "v2"))
+    assume(not _weighted_value_overflows(entity, record))
     schema = schema_for(entity, "v2")(to="v1", fields_catalog=catalog)
     assert same_json(schema.load(record), to_v1(entity, record, fields=catalog))
 
@@ -196,4 +204,14 @@ def test_to_v1_pads_years_before_1000() -> None:
 )
 def test_to_v1_weighted_value_stays_finite() -> None:
     out = to_v1("deal", {"value": 1e308, "probability": 200})
+    assert validate("deal", out, version="v1") == []
+
+
+@pytest.mark.xfail(
+    raises=OverflowError,
+    reason="to_v1 calls int() on an infinite weighted_value of an integer value",
+    strict=True,
+)
+def test_to_v1_weighted_value_of_integer_value_converts() -> None:
+    out = to_v1("deal", {"value": 2666, "probability": 6.743035014487307e304})
     assert validate("deal", out, version="v1") == []
