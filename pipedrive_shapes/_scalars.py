@@ -407,7 +407,16 @@ def timestamp_to_v1(value: Any, path: Path) -> str | None:
             return value[:10] + " " + value[11:19]
         parsed = _parse_rfc3339(value)
         if parsed is not None:
-            return parsed.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S")
+            try:
+                utc = parsed.astimezone(UTC)
+            except OverflowError:
+                utc = None  # before year 1 or after 9999 once in UTC
+            if utc is not None:
+                # strftime("%Y") would not pad years before 1000 to 4 digits.
+                return (
+                    f"{utc.year:04d}-{utc.month:02d}-{utc.day:02d} "
+                    f"{utc.hour:02d}:{utc.minute:02d}:{utc.second:02d}"
+                )
     raise ConversionError(
         "invalid RFC 3339 timestamp",
         path=path,

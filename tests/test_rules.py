@@ -352,3 +352,12 @@ def test_custom_fields_beside_flat_keys_disagreeing_raises() -> None:
 def test_v1_payload_given_to_to_v1_raises() -> None:
     with pytest.raises(ConversionError, match="v1 field in a v2 payload"):
         to_v1("deal", {"id": 1, "user_id": 5})
+
+
+@pytest.mark.parametrize(("value", "probability"), [(1e308, 200), (2666, 6.7e304)])
+def test_deal_weighted_value_past_float_range_left_out(
+    value: Any, probability: Any
+) -> None:
+    assert "weighted_value" not in to_v1(
+        "deal", _deal_v2(value=value, probability=probability)
+    )

@@ -247,3 +247,15 @@ def test_visible_to_to_v1_rejects_unknown_groups() -> None:
 def test_timestamp_to_v2_v2_value_hints_at_to_v1() -> None:
     with pytest.raises(ConversionError, match="convert v2 records with to_v1"):
         s.timestamp_to_v2("2024-01-01T00:00:00Z", ("add_time",))
+
+
+def test_timestamp_to_v1_pads_years_before_1000() -> None:
+    assert (
+        s.timestamp_to_v1("0999-01-01T00:01:00+00:01", ("add_time",))
+        == "0999-01-01 00:00:00"
+    )
+
+
+def test_timestamp_to_v1_before_year_one_raises() -> None:
+    with pytest.raises(ConversionError):
+        s.timestamp_to_v1("0001-01-01T00:00:00+01:00", ("add_time",))

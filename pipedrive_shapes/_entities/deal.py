@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -41,7 +42,13 @@ def _weighted_value(deal: Mapping[str, Any], parent: Mapping[str, Any] | None) -
         # v1 weighted an unset deal probability by the stage's probability,
         # which a deal record does not carry; 100 % is the value itself.
         return value
-    weighted = value * probability / 100
+    try:
+        weighted = value * probability / 100
+    except OverflowError:
+        return SKIP
+    if not math.isfinite(weighted):
+        # Past the float range: v1 could not have held it either.
+        return SKIP
     return (
         int(weighted) if type(value) is int and weighted == int(weighted) else weighted
     )
