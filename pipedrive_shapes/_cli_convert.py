@@ -375,7 +375,6 @@ def _worker_tasks(data: NDJSONInput, run: ConvertRun) -> Iterator[Task]:
                 (status.st_dev, status.st_ino),
                 data.source.tell(),
                 status.st_size,
-                run.jobs,
             )
     return line_tasks(data.rest)
 

@@ -43,7 +43,6 @@ from pipedrive_shapes._io import InputChangedError, Line
 __all__ = [
     "CHUNK_BYTES",
     "CHUNK_LINES",
-    "MIN_REGION_BYTES",
     "REGION_BYTES",
     "TASKS_IN_FLIGHT_PER_JOB",
     "ChunkResult",
@@ -60,12 +59,12 @@ __all__ = [
 #: Maximum number of lines in a task cut from standard input.
 CHUNK_LINES: Final = 256
 #: Such a task ends early once its lines reach this many bytes.
-CHUNK_BYTES: Final = 1 << 20
-#: Maximum size of a byte range of a file.
-REGION_BYTES: Final = 1 << 20
-#: Minimum size of a byte range, so that a small file is not cut into
-#: tasks that cost more to hand out than to convert.
-MIN_REGION_BYTES: Final = 64 << 10
+CHUNK_BYTES: Final = 512 << 10
+#: Size of a byte range of a file. The same size for every file keeps the
+#: memory of a run the same whatever the file's size. Handing out a task
+#: took about 0.2 ms of CPU time on a 2-core AMD EPYC, which is about 3% of
+#: converting 512 KiB of deals.
+REGION_BYTES: Final = 512 << 10
 #: Tasks per worker that may be submitted and not yet written.
 TASKS_IN_FLIGHT_PER_JOB: Final = 3
 
@@ -243,19 +242,17 @@ def line_tasks(lines: Iterator[Line]) -> Iterator[LinesTask]:
 
 
 def region_tasks(
-    path: str, identity: tuple[int, int], start: int, size: int, jobs: int
+    path: str, identity: tuple[int, int], start: int, size: int
 ) -> Iterator[RegionTask]:
     """Cut a file from byte ``start`` to its end into ranges, one task each.
 
-    Ranges are :data:`REGION_BYTES` long, or shorter for a small file so
-    that each worker gets several, but not below :data:`MIN_REGION_BYTES`.
-    The last range reads to the end of the file, however long it has grown.
+    Ranges are :data:`REGION_BYTES` long. The last range reads to the end
+    of the file, however long it has grown.
 
     :param size: the file's size when the run starts.
     """
-    length = max(MIN_REGION_BYTES, min(REGION_BYTES, (size - start) // (jobs * 4)))
     while True:
-        end = start + length
+        end = start + REGION_BYTES
         if end >= size:
             yield RegionTask(path, identity, start, None)
             return

@@ -271,17 +271,6 @@ def convert_envelope_data(
         return convert(envelope)
     except ConversionError as error:
         raise _reworded(error) from error
-    except ValueError as error:
-        # convert_envelope raises a plain ValueError for a cursor given with a
-        # response that is not a list or search page.
-        if "next_cursor" not in str(error):
-            raise
-        raise ConversionError(
-            "--next-cursor applies only to list and search responses",
-            path=("data",),
-            expected="an array of records or search results",
-            hint="leave out --next-cursor for a single-record or delete response",
-        ) from error
 
 
 def _reworded(error: ConversionError) -> ConversionError:

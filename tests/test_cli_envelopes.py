@@ -116,9 +116,9 @@ def test_envelope_cursor_for_single_record_rejected(tmp_path, capsys):
 
     err = capsys.readouterr().err
     assert status == 1
-    assert err.startswith(
-        "error: --next-cursor applies only to list and search responses"
-    )
+    assert err.startswith("error: next_cursor applies only to ")
+    assert "list and search responses" in err
+    assert "(drop --next-cursor for this response)" in err
 
 
 def test_envelope_cursor_with_ndjson_input_fails(tmp_path, capsys):

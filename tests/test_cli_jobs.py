@@ -239,7 +239,7 @@ def test_region_tasks_cover_file():
     identity = (1, 2)
     size = 10 * parallel.REGION_BYTES + 5
 
-    tasks = list(parallel.region_tasks("/data.ndjson", identity, 100, size, jobs=2))
+    tasks = list(parallel.region_tasks("/data.ndjson", identity, 100, size))
 
     assert tasks[0].start == 100
     assert all(task.end - task.start == parallel.REGION_BYTES for task in tasks[:-1])
@@ -250,7 +250,7 @@ def test_region_tasks_cover_file():
 
 
 def test_region_tasks_small_file():
-    tasks = list(parallel.region_tasks("/data.ndjson", (1, 2), 0, 1000, jobs=2))
+    tasks = list(parallel.region_tasks("/data.ndjson", (1, 2), 0, 1000))
 
     assert len(tasks) == 1
 
