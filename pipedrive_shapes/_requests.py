@@ -20,7 +20,10 @@ from pipedrive_shapes._query import convert_query_parts, normalize_query
 from pipedrive_shapes._routes import (
     RouteResult,
     Version,
+    check_text,
     convert_route_parts,
+    message_text,
+    quoted,
     split_path,
 )
 from pipedrive_shapes.errors import ConversionError
@@ -80,12 +83,17 @@ class BodyConversion(NamedTuple):
     removed: dict[str, str]
 
 
-def _check_version(to: str) -> Version:
-    if to == "v1":
+def _check_version(to: object) -> Version:
+    if isinstance(to, str) and to == "v1":
         return "v1"
-    if to == "v2":
+    if isinstance(to, str) and to == "v2":
         return "v2"
-    raise ValueError(f"to must be 'v1' or 'v2', got {to!r}")
+    raise ConversionError(
+        "to must be 'v1' or 'v2'",
+        path=("to",),
+        value=to,
+        hint="pass to='v2' to convert a v1 call, or to='v1' for a v2 call",
+    )
 
 
 def _route(
@@ -98,8 +106,7 @@ def _route(
     strict: bool,
     translate_followers: bool = True,
 ) -> tuple[RouteResult, dict[str, str]]:
-    if not isinstance(method, str):
-        raise TypeError(f"method must be a string, got {type(method).__name__}")
+    check_text(method, "method")
     source: Version = "v1" if to == "v2" else "v2"
     parsed = split_path(path, source)
     merged = normalize_query(query, parsed.query_string)
@@ -127,10 +134,10 @@ def _merge_query(route: RouteResult, converted: dict[str, str]) -> dict[str, str
     for name, value in converted.items():
         if name in query and query[name] != value:
             raise ConversionError(
-                f"query parameter {name} disagrees with the id in the path",
+                f"query parameter {message_text(name)} disagrees with the id in the path",
                 path=("query", name),
                 value=value,
-                expected=repr(query[name]),
+                expected=quoted(query[name]),
                 hint="leave the parameter out; the path already sets it",
             )
         query[name] = value
@@ -158,7 +165,9 @@ def convert_route(
         user ids, needed to convert a follower DELETE.
     :returns: the converted route. Its ``query`` holds only the parameters
         that the route itself adds; the rest of the query is not converted.
-    :raises ConversionError: when the other version has no such endpoint.
+    :raises ConversionError: when the other version has no such endpoint, or
+        an argument has the wrong type or value (the error's ``path`` then
+        names it: ``method``, ``path``, ``to`` or ``follower_ids``).
 
     >>> route = convert_route("PUT", "/v1/persons/5")
     >>> route.method, route.path
@@ -192,6 +201,8 @@ def convert_query(
     :returns: the converted query and the removed parameters with reasons.
     :raises ConversionError: for a value that has no equivalent, such as a
         non-zero ``start`` (v2 pages with a cursor) or a cursor going to v1.
+        Also for a ``query`` that is not a mapping of names to strings,
+        integers, booleans or flat lists of them.
 
     >>> convert_query("GET", "/v1/deals", {"start": 0, "sort": "add_time DESC"}).query
     {'sort_by': 'add_time', 'sort_direction': 'desc'}
@@ -236,7 +247,8 @@ def convert_body(
     :param fields: the account's field definitions for custom fields.
     :param strict: raise instead of dropping a field the target lacks.
     :returns: the converted body (``None`` stays ``None``) and the removed fields.
-    :raises ConversionError: for a body the target version cannot express.
+    :raises ConversionError: for a body the target version cannot express,
+        an unknown entity or a method other than POST, PUT and PATCH.
 
     >>> convert_body("pipeline", {"name": "Sales", "order_nr": 2}, "POST").body
     {'name': 'Sales'}
@@ -276,8 +288,10 @@ def convert_request(
         implies (every route that takes a body implies one).
     :param strict: raise instead of dropping what the target cannot carry.
     :param fields: the account's field definitions for custom fields.
-    :raises ConversionError: when the call has no equivalent; the error's
-        ``path`` starts with ``path``, ``method``, ``query`` or ``body``.
+    :raises ConversionError: when the call has no equivalent or an argument
+        is invalid. The error's ``path`` starts with ``path``, ``method``,
+        ``query`` or ``body``, or names the argument (``to``, ``entity``,
+        ``follower_ids``).
 
     >>> call = convert_request("PUT", "/v1/deals/5?user_id=3", body={"title": "Big"})
     >>> call.method, call.target, call.body
@@ -319,9 +333,13 @@ def _request_body(
             value=body,
             hint="leave the body out",
         )
-    if entity is not None and entity != implied:
-        raise ValueError(
-            f"entity {entity!r} does not match the route, which takes a {implied}"
+    if entity is not None and (not isinstance(entity, str) or entity != implied):
+        raise ConversionError(
+            f"entity does not match the route, which takes a {implied}",
+            path=("entity",),
+            value=entity,
+            expected=repr(implied),
+            hint="leave entity out to use the route's entity",
         )
     try:
         return convert_body_parts(

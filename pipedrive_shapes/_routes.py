@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Final, Literal
 from urllib.parse import urlsplit
 
+from pipedrive_shapes._scalars import is_printable_int
 from pipedrive_shapes.errors import ConversionError
 
 Version = Literal["v1", "v2"]
@@ -41,10 +42,48 @@ BODY_ENTITIES: Final = {
 FOLLOWED_RESOURCES: Final = ("deals", "persons", "organizations", "products")
 SEARCHED_RESOURCES: Final = ("deals", "persons", "organizations", "leads", "products")
 
-_SELECTOR: Final = re.compile(r":\([^)]*\)")
 _PLACEHOLDER: Final = re.compile(r"^(:[A-Za-z_]\w*|\{[A-Za-z_]\w*\})$")
 _V1_PREFIXES: Final = ("/api/v1", "/v1")
 _V2_PREFIX: Final = "/api/v2"
+#: Maximum length of caller text that an error message shows unchanged.
+MESSAGE_TEXT_LIMIT: Final = 60
+
+
+def message_text(text: str) -> str:
+    """Return ``text`` as an error message may show it.
+
+    Short printable text stays as it is and anything else goes through
+    :func:`quoted`, so a 1 MB path cannot make a 1 MB message and a lone
+    surrogate is escaped instead of breaking UTF-8 output.
+    """
+    if len(text) <= MESSAGE_TEXT_LIMIT and text.isprintable():
+        return text
+    return quoted(text)
+
+
+def quoted(text: str) -> str:
+    """Return the repr of ``text``, cut to about :data:`MESSAGE_TEXT_LIMIT` characters."""
+    representation = repr(text[: MESSAGE_TEXT_LIMIT + 1])
+    if len(representation) > MESSAGE_TEXT_LIMIT + 2:
+        representation = representation[: MESSAGE_TEXT_LIMIT - 1] + "..."
+    return representation
+
+
+def check_text(value: object, name: str) -> str:
+    """Return ``value`` when it is a string, the type of a method or a path.
+
+    :raises ConversionError: for any other type, with ``name`` as the path.
+    """
+    if isinstance(value, str):
+        return value
+    raise ConversionError(
+        f"invalid {name}",
+        path=(name,),
+        value=value,
+        expected="a string",
+        hint=f"pass the {name} of the call as text, such as "
+        + ("'GET'" if name == "method" else "'/v1/deals/5'"),
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,9 +303,27 @@ def split_path(path: str, source: Version) -> ParsedPath:
 
     :raises ConversionError: when the prefix does not belong to ``source``.
     """
-    if not isinstance(path, str):
-        raise TypeError(f"path must be a string, got {type(path).__name__}")
-    parts = urlsplit(path.strip())
+    check_text(path, "path")
+    if not path.isascii() and not is_encodable(path):
+        raise ConversionError(
+            "invalid text in request path",
+            path=("path",),
+            value=path,
+            expected="text that UTF-8 can encode, without lone surrogates",
+            hint="a request line is sent as UTF-8, so fix the path's encoding",
+        )
+    try:
+        parts = urlsplit(path.strip())
+    except ValueError:
+        # urlsplit rejects a host such as "[::1" or one that NFKC
+        # normalization changes.
+        raise ConversionError(
+            "invalid host in request path",
+            path=("path",),
+            value=path,
+            expected="a path such as /v1/deals, or a URL with a valid host",
+            hint="leave out the scheme and host",
+        ) from None
     if parts.fragment:
         raise ConversionError(
             "unexpected fragment in request path",
@@ -277,7 +334,7 @@ def split_path(path: str, source: Version) -> ParsedPath:
         )
     origin = f"{parts.scheme}://{parts.netloc}" if parts.netloc else ""
     raw = parts.path if parts.path.startswith("/") else f"/{parts.path}"
-    selectors = tuple(_SELECTOR.findall(raw))
+    raw, selectors = _split_selectors(raw)
     if selectors and source == "v2":
         raise ConversionError(
             "field selectors are not valid in v2 paths",
@@ -286,14 +343,45 @@ def split_path(path: str, source: Version) -> ParsedPath:
             expected="a v2 path without ':(...)'",
             hint="use include_fields or custom_fields instead",
         )
-    raw = _SELECTOR.sub("", raw).rstrip("/")
-    rest = _strip_prefix(raw, source, path)
+    rest = _strip_prefix(raw.rstrip("/"), source, path)
     return ParsedPath(
         origin=origin,
         segments=tuple(part for part in rest.split("/") if part),
         query_string=parts.query,
         selectors=selectors,
     )
+
+
+def is_encodable(text: str) -> bool:
+    """Tell whether UTF-8 can encode ``text``, which a lone surrogate prevents."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _split_selectors(raw: str) -> tuple[str, tuple[str, ...]]:
+    """Take v1 field selectors such as ``:(id,title)`` out of ``raw``.
+
+    A selector runs from ``:(`` to the next ``)``. The scan stays linear where
+    a regular expression would search to the end of the path again from each
+    ``:(`` that no ``)`` closes.
+
+    :returns: ``raw`` without its selectors, and the selectors in order.
+    """
+    pieces: list[str] = []
+    selectors: list[str] = []
+    position = 0
+    while (start := raw.find(":(", position)) >= 0:
+        end = raw.find(")", start + 2)
+        if end < 0:
+            break  # No ")" follows, so no later ":(" closes either.
+        pieces.append(raw[position:start])
+        selectors.append(raw[start : end + 1])
+        position = end + 1
+    pieces.append(raw[position:])
+    return "".join(pieces), tuple(selectors)
 
 
 def _strip_prefix(raw: str, source: Version, original: str) -> str:
@@ -379,7 +467,7 @@ def _no_endpoint(
         hint = "v1 updates with PUT and v2 with PATCH"
         # The verb is the other version's: the source has no such endpoint.
         missing_in = source
-    route = f"{method} /{'/'.join(segments)}"
+    route = message_text(f"{method} /{'/'.join(segments)}")
     if not methods:
         return ConversionError(
             f"{target} has no endpoint for {route} yet",
@@ -413,7 +501,7 @@ def convert_route_parts(
     if to not in ("v1", "v2"):
         raise ValueError(f"to must be 'v1' or 'v2', got {to!r}")
     source: Version = "v1" if to == "v2" else "v2"
-    verb = method.strip().upper()
+    verb = check_text(method, "method").strip().upper()
     parsed = split_path(path, source)
     candidates = find_pairs(verb, parsed, source, path)
     if to == "v2":
@@ -534,6 +622,46 @@ _FOLLOWER_HINT: Final = (
 )
 
 
+#: Most follower ids that an error message lists.
+_LISTED_FOLLOWERS: Final = 5
+
+
+def _follower_pairs(follower_ids: object) -> list[tuple[str, str]]:
+    """Return the (follower id, user id) pairs of ``follower_ids`` as text.
+
+    :raises ConversionError: when ``follower_ids`` is not a mapping, or an id
+        in it is neither a string nor an integer.
+    """
+    if not isinstance(follower_ids, Mapping):
+        raise ConversionError(
+            "invalid follower_ids",
+            path=("follower_ids",),
+            value=follower_ids,
+            expected="a mapping of v1 follower id to user id",
+            hint=_FOLLOWER_HINT,
+        )
+    return [
+        (_follower_text(key), _follower_text(value))
+        for key, value in follower_ids.items()
+    ]
+
+
+def _follower_text(item: object) -> str:
+    if isinstance(item, str):
+        return item
+    if isinstance(item, int) and not isinstance(item, bool):
+        number = int(item)
+        if is_printable_int(number):
+            return str(number)
+    raise ConversionError(
+        "invalid id in follower_ids",
+        path=("follower_ids",),
+        value=item,
+        expected="an integer id or a string of digits",
+        hint=_FOLLOWER_HINT,
+    )
+
+
 def _follower_to_user(
     follower_id: str, follower_ids: Mapping[int | str, int | str] | None
 ) -> str:
@@ -545,18 +673,24 @@ def _follower_to_user(
             expected="a mapping of v1 follower id to user id",
             hint=_FOLLOWER_HINT,
         )
-    mapping = {str(key): str(value) for key, value in follower_ids.items()}
+    mapping = dict(_follower_pairs(follower_ids))
     if follower_id not in mapping:
         raise ConversionError(
             "follower id not found in follower_ids",
             path=("path",),
             value=follower_id,
-            expected="one of " + ", ".join(sorted(mapping))
-            if mapping
-            else "a known follower id",
+            expected=_known_followers(mapping),
             hint=_FOLLOWER_HINT,
         )
     return mapping[follower_id]
+
+
+def _known_followers(mapping: Mapping[str, str]) -> str:
+    if not mapping:
+        return "a known follower id"
+    if len(mapping) > _LISTED_FOLLOWERS:
+        return f"one of the {len(mapping)} follower ids in follower_ids"
+    return "one of " + ", ".join(message_text(key) for key in sorted(mapping))
 
 
 def _user_to_follower(
@@ -570,7 +704,8 @@ def _user_to_follower(
             expected="a mapping of v1 follower id to user id",
             hint=_FOLLOWER_HINT,
         )
-    matches = [str(key) for key, value in follower_ids.items() if str(value) == user_id]
+    pairs = _follower_pairs(follower_ids)
+    matches = [key for key, value in pairs if value == user_id]
     if len(matches) != 1:
         raise ConversionError(
             "user id not found in follower_ids"

@@ -427,6 +427,7 @@ def test_route_invalid_version_argument():
         convert_route("GET", "/v1/deals", to="v3")
 
 
-def test_route_non_string_path_is_a_type_error():
-    with pytest.raises(TypeError):
+def test_route_non_string_path_raises():
+    with pytest.raises(ConversionError, match="invalid path") as caught:
         convert_route("GET", 5)  # type: ignore[arg-type]
+    assert caught.value.path == ("path",)
