@@ -20,7 +20,8 @@ from pipedrive_shapes._query_v1 import (
     join_sort,
 )
 from pipedrive_shapes._query_v2 import FORWARD, default_forward, finish_forward
-from pipedrive_shapes._routes import RoutePair, Version
+from pipedrive_shapes._routes import RoutePair, Version, is_encodable
+from pipedrive_shapes._scalars import is_printable_int
 from pipedrive_shapes.errors import ConversionError
 
 
@@ -33,24 +34,41 @@ def normalize_query(
     list. Booleans become ``true``/``false`` and ``None`` values are skipped.
 
     :raises ConversionError: on a repeated scalar parameter, a parameter given
-        both ways, or a value that is not a scalar or a list of scalars.
+        both ways, a ``query`` that is not a mapping, a name that is not a
+        string, or a value that is not a scalar or a list of scalars.
     """
-    merged: dict[str, str] = {}
+    # Repeats are collected and joined once, which keeps many ids[] linear.
+    repeats: dict[str, list[str]] = {}
     for raw_name, text in parse_qsl(query_string, keep_blank_values=True):
         name = raw_name.removesuffix("[]")
-        if name in merged:
-            if name not in LIST_PARAMS:
-                raise ConversionError(
-                    "repeated query parameter",
-                    path=("query", name),
-                    value=text,
-                    hint="pass the parameter once",
-                )
-            merged[name] += "," + text
-        else:
-            merged[name] = text
-    for raw_name, value in (query or {}).items():
-        name = str(raw_name).removesuffix("[]")
+        if name in repeats and name not in LIST_PARAMS:
+            raise ConversionError(
+                "repeated query parameter",
+                path=("query", name),
+                value=text,
+                hint="pass the parameter once",
+            )
+        repeats.setdefault(name, []).append(text)
+    merged = {name: ",".join(texts) for name, texts in repeats.items()}
+    if query is None:
+        return merged
+    if not isinstance(query, Mapping):
+        raise ConversionError(
+            "invalid query",
+            path=("query",),
+            value=query,
+            expected="a mapping of parameter names to values, or None",
+            hint="pass a query string as part of the path instead",
+        )
+    for raw_name, value in query.items():
+        if not isinstance(raw_name, str):
+            raise ConversionError(
+                "invalid query parameter name",
+                path=("query",),
+                value=raw_name,
+                expected="a string",
+            )
+        name = _check_encodable(raw_name, raw_name).removesuffix("[]")
         if value is None:
             continue
         if name in merged:
@@ -65,17 +83,39 @@ def normalize_query(
 
 
 def _text(value: object, name: str) -> str:
+    """Return the query-string text of a scalar or a flat list of scalars."""
+    if isinstance(value, list | tuple):
+        return ",".join(_scalar_text(item, name) for item in value)
+    return _scalar_text(value, name)
+
+
+def _scalar_text(value: object, name: str) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, int | str):
-        return str(value)
-    if isinstance(value, list | tuple):
-        return ",".join(_text(item, name) for item in value)
+    if isinstance(value, str):
+        return _check_encodable(str(value), name)
+    if isinstance(value, int) and is_printable_int(value):
+        return str(int(value))
     raise ConversionError(
         "invalid query parameter value",
         path=("query", name),
         value=value,
         expected="a string, an integer, a boolean or a list of them",
+    )
+
+
+def _check_encodable(text: str, name: str) -> str:
+    """Return ``text`` unless UTF-8 cannot encode it, as with a lone surrogate.
+
+    A query string is sent as UTF-8, so such text could never reach the server.
+    """
+    if text.isascii() or is_encodable(text):
+        return text
+    raise ConversionError(
+        "invalid text in query parameter",
+        path=("query", name),
+        value=text,
+        expected="text that UTF-8 can encode, without lone surrogates",
     )
 
 

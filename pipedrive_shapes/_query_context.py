@@ -8,7 +8,14 @@ from datetime import UTC, datetime
 
 from pipedrive_shapes._paths import format_path
 from pipedrive_shapes._query_tables import INCLUDE_FIELDS, V1_PARAMS, V2_PARAMS
-from pipedrive_shapes._routes import Endpoint, RoutePair, Version
+from pipedrive_shapes._routes import (
+    Endpoint,
+    RoutePair,
+    Version,
+    message_text,
+    quoted,
+)
+from pipedrive_shapes._scalars import digits_to_int
 from pipedrive_shapes.errors import ConversionError
 
 
@@ -44,10 +51,10 @@ class QueryContext:
     def emit(self, name: str, value: str) -> None:
         if name in self.out and self.out[name] != value:
             raise ConversionError(
-                f"conflicting values for query parameter {name}",
+                f"conflicting values for query parameter {message_text(name)}",
                 path=("query", name),
                 value=value,
-                expected=repr(self.out[name]),
+                expected=quoted(self.out[name]),
                 hint="pass each parameter once, in one version's spelling",
             )
         self.out[name] = value
@@ -57,7 +64,7 @@ class QueryContext:
         if self.strict:
             found = {"value": self.source[name]} if name in self.source else {}
             raise ConversionError(
-                f"{self.to} has no equivalent of query parameter {name}",
+                f"{self.to} has no equivalent of query parameter {message_text(name)}",
                 path=("query", name),
                 hint=reason,
                 **found,
@@ -101,9 +108,9 @@ def parse_bool(name: str, value: str) -> bool:
 
 
 def parse_count(name: str, value: str, minimum: int) -> int:
-    text = value.strip()
-    if text.isascii() and text.isdigit() and int(text) >= minimum:
-        return int(text)
+    number = digits_to_int(value.strip())
+    if number is not None and number >= minimum:
+        return number
     raise ConversionError(
         f"invalid {name}",
         path=("query", name),
@@ -113,12 +120,9 @@ def parse_count(name: str, value: str, minimum: int) -> int:
 
 
 def split_list(value: str) -> list[str]:
-    items: list[str] = []
-    for part in value.split(","):
-        item = part.strip()
-        if item and item not in items:
-            items.append(item)
-    return items
+    """Split a comma list into its non-empty items, without repeats, in order."""
+    stripped = (part.strip() for part in value.split(","))
+    return list(dict.fromkeys(item for item in stripped if item))
 
 
 def rfc3339(name: str, value: str) -> str:
@@ -142,16 +146,18 @@ def rfc3339(name: str, value: str) -> str:
 
 
 def check_statuses(name: str, value: str, allowed: tuple[str, ...]) -> str:
-    statuses = split_list(value)
-    bad = [status for status in statuses if status not in allowed]
-    if bad or not statuses:
+    stripped = (part.strip() for part in value.split(","))
+    statuses = [status for status in stripped if status]
+    # Checked before removing repeats, so that a long list of unknown
+    # statuses never fills a dict.
+    if not statuses or any(status not in allowed for status in statuses):
         raise ConversionError(
             "invalid deal status",
             path=("query", name),
             value=value,
             expected="one or more of " + ", ".join(allowed),
         )
-    return ",".join(statuses)
+    return ",".join(dict.fromkeys(statuses))
 
 
 def convert_include_fields(context: QueryContext, name: str, value: str) -> None:

@@ -21,6 +21,7 @@ from pipedrive_shapes._query_tables import (
     NOT_DELETED_STATUSES,
     SORT_FIELDS,
 )
+from pipedrive_shapes._routes import message_text
 from pipedrive_shapes.errors import ConversionError
 
 
@@ -29,7 +30,7 @@ def default_backward(context: QueryContext, name: str, value: str) -> None:
         context.emit(name, value)
         return
     raise ConversionError(
-        f"v1 {context.target} has no equivalent of query parameter {name}",
+        f"v1 {context.target} has no equivalent of query parameter {message_text(name)}",
         path=("query", name),
         value=value,
         hint="filter the v1 results on the client side or keep this request in v2",
