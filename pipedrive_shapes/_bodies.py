@@ -18,7 +18,7 @@ from pipedrive_shapes._api import to_v1, to_v2
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._entities import ENTITIES, SPECS
 from pipedrive_shapes._paths import format_path
-from pipedrive_shapes._routes import Version
+from pipedrive_shapes._routes import Version, quoted
 from pipedrive_shapes._rules import IncludeOnly, Items, Nested, Removed, Rule
 from pipedrive_shapes.errors import ConversionError
 
@@ -105,17 +105,37 @@ class _Body:
         self.removed[format_path(("body", *path))[2:]] = reason
 
 
-def action_of(method: str) -> Action:
+def action_of(method: object) -> Action:
     """Return ``"create"`` for POST and ``"update"`` for PUT or PATCH.
 
-    :raises ValueError: for any other method.
+    :raises ConversionError: for any other method, or one that is not a string.
     """
-    verb = method.strip().upper() if isinstance(method, str) else method
+    verb = method.strip().upper() if isinstance(method, str) else None
     if verb == "POST":
         return "create"
     if verb in ("PUT", "PATCH"):
         return "update"
-    raise ValueError(f"only POST, PUT and PATCH requests carry a body, got {method!r}")
+    raise ConversionError(
+        "only POST, PUT and PATCH requests carry a body",
+        value=method,
+        expected="'POST', 'PUT' or 'PATCH'",
+        hint="leave the body out of other requests",
+    )
+
+
+def check_entity(entity: object) -> str:
+    """Return ``entity`` when it names an entity that request bodies carry.
+
+    :raises ConversionError: for any other value.
+    """
+    if isinstance(entity, str) and entity in SPECS:
+        return entity
+    raise ConversionError(
+        "unknown entity",
+        value=entity,
+        expected=f"one of {', '.join(ENTITIES)}",
+        hint="pass the singular entity name, such as 'deal'",
+    )
 
 
 def convert_body_parts(
@@ -131,10 +151,7 @@ def convert_body_parts(
 
     :returns: the converted body and the removed map.
     """
-    if entity not in ENTITIES:
-        raise ValueError(
-            f"unknown entity {entity!r}; expected one of {', '.join(ENTITIES)}"
-        )
+    check_entity(entity)
     if not isinstance(body, Mapping):
         raise ConversionError(
             "invalid request body", value=body, expected="a JSON object"
@@ -316,7 +333,7 @@ def _person_name(context: _Body, payload: dict[str, Any]) -> None:
             "name disagrees with first_name and last_name",
             path=("name",),
             value=name,
-            expected=repr(joined),
+            expected=quoted(joined),
             hint="send either name or the two parts, or make them agree",
         )
 
@@ -505,10 +522,19 @@ def _person_to_participant(context: _Body, out: dict[str, Any]) -> None:
 
 
 def _check_one_price_per_currency(prices: list[Any]) -> None:
-    seen: set[Any] = set()
+    seen: set[str] = set()
     for index, price in enumerate(prices):
         currency = price.get("currency") if isinstance(price, dict) else None
-        if currency is not None and currency in seen:
+        if currency is None:
+            continue
+        if not isinstance(currency, str):
+            raise ConversionError(
+                "invalid currency",
+                path=("prices", index, "currency"),
+                value=currency,
+                expected="a currency code string such as 'EUR'",
+            )
+        if currency in seen:
             raise ConversionError(
                 "more than one price in the same currency",
                 path=("prices", index, "currency"),

@@ -19,6 +19,7 @@ from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._entities import ENTITIES
 from pipedrive_shapes._io import JSONSyntaxError, dump_json, load_json, open_input
 from pipedrive_shapes._requests import convert_request
+from pipedrive_shapes._routes import quoted
 from pipedrive_shapes.errors import ConversionError
 
 __all__ = ["register_request_command", "run_request_command"]
@@ -155,7 +156,7 @@ def _split_call(
 ) -> tuple[str, str]:
     parts = " ".join(words).split(maxsplit=1)
     if len(parts) != 2:
-        parser.error(f"invalid call {' '.join(words)!r}: expected 'METHOD PATH'")
+        parser.error(f"invalid call {quoted(' '.join(words))}: expected 'METHOD PATH'")
     return parts[0], parts[1]
 
 
@@ -163,7 +164,7 @@ def _follower_pair(text: str) -> tuple[str, str]:
     follower, separator, user = text.partition("=")
     if not separator or not follower.strip().isdigit() or not user.strip().isdigit():
         raise argparse.ArgumentTypeError(
-            f"invalid follower mapping {text!r}: expected FOLLOWER_ID=USER_ID, "
+            f"invalid follower mapping {quoted(text)}: expected FOLLOWER_ID=USER_ID, "
             "two whole numbers"
         )
     return follower.strip(), user.strip()
@@ -181,6 +182,10 @@ def _read_body(path: str) -> Any:
             else f" at line {error.line}, column {error.column}"
         )
         raise _BodyError(f"invalid JSON{where}: {error.message}") from None
+    except ValueError as error:
+        # The json module raises a plain ValueError for an integer of more
+        # digits than Python converts (4300 by default).
+        raise _BodyError(f"invalid JSON: {error}") from None
     if not isinstance(body, dict):
         raise _BodyError(f"expected a JSON object, got {type(body).__name__}")
     return body
