@@ -361,3 +361,11 @@ def test_deal_weighted_value_past_float_range_left_out(
     assert "weighted_value" not in to_v1(
         "deal", _deal_v2(value=value, probability=probability)
     )
+
+
+def test_lossless_deep_nesting_raises_conversion_error() -> None:
+    deep: list[Any] = []
+    for _ in range(5000):
+        deep = [deep]
+    with pytest.raises(ConversionError, match="nested too deeply"):
+        to_v2_lossless("deal", {"x": deep})
