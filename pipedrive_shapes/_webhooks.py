@@ -305,6 +305,15 @@ def _v1_to_v2(
         lost["matches_filters"] = s.copy_value(
             payload["matches_filters"], ("matches_filters",)
         )
+    # Keys that no documented v1 delivery has: v2 has no place for them, so
+    # they go to the removed map rather than vanish.
+    unknown = {
+        key: s.copy_value(value, (key,))
+        for key, value in payload.items()
+        if key not in _V1_DELIVERY_KEYS and key not in ("meta", "previous")
+    }
+    if unknown:
+        lost["unknown_keys"] = unknown
     if entity in WEBHOOK_ENTITIES:
         # The removed maps cost a second conversion, so only the lossless
         # variant computes them.
@@ -588,6 +597,10 @@ def _rest_to_v1(
         previous = None if previous is None else [previous]
 
     out: JSONObject = {"v": 1}
+    unknown = restore.get("unknown_keys")
+    if isinstance(unknown, Mapping):
+        for key, value in unknown.items():
+            out[key] = s.copy_value(value, ("removed", "unknown_keys", key))
     if "matches_filters" in restore:
         out["matches_filters"] = s.copy_value(
             restore["matches_filters"], ("removed", "matches_filters")

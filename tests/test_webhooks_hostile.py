@@ -27,6 +27,7 @@ from pipedrive_shapes import (
     normalize_webhook,
     normalize_webhook_lossless,
 )
+from pipedrive_shapes._api import same_json
 from pipedrive_shapes._webhooks import (
     custom_fields_to_rest,
     custom_fields_to_typed,
@@ -590,3 +591,13 @@ def test_cli_webhook_list_action(tmp_path: Path, capsys: Any) -> None:
     source.write_text(json.dumps(v1_deal(action=[])), encoding="utf-8")
     assert main(["webhook", "--to", "v2", str(source)]) == 1
     assert "invalid webhook action" in capsys.readouterr().err
+
+
+def test_v1_delivery_unknown_top_level_key_round_trips() -> None:
+    """A top-level key no v1 delivery documents goes to the removed map and back."""
+    path = Path(__file__).parent / "fixtures" / "webhooks" / "v1_added_deal.json"
+    delivery = json.loads(path.read_text())
+    delivery["x_extra"] = {"a": [1]}
+    v2, removed = normalize_webhook_lossless(delivery)
+    assert removed["unknown_keys"] == {"x_extra": {"a": [1]}}
+    assert same_json(normalize_webhook(v2, to="v1", removed=removed), delivery)
