@@ -2,8 +2,8 @@
 
 The records are the example v1 records in ``examples/``, repeated in turn
 with a new ``id`` for each line, so every line differs and every line is a
-realistic record. Measured sizes: a stage line is about 250 bytes and a deal
-line about 2.9 KiB, so 1 000 000 stages make about 250 MB.
+realistic record. Measured sizes: a stage line is about 300 bytes and a deal
+line about 3 KB, so 1 000 000 stages make about 300 MB.
 """
 
 from __future__ import annotations
