@@ -391,7 +391,7 @@ def test_jobs_with_threads_matches_one_process(tmp_path, capsys):
 def run_module_until_output(
     args: list[str], watch: Path
 ) -> subprocess.CompletedProcess[bytes]:
-    """Start the tool, send SIGINT once ``watch`` holds a temporary file with data."""
+    """Start the tool and send SIGINT once ``watch`` contains a temporary file with data."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         filter(None, [str(REPOSITORY_ROOT), env.get("PYTHONPATH")])
