@@ -544,47 +544,71 @@ def _nullable(strategy: PairStrategy) -> PairStrategy:
 
 
 def custom_value_v2(definition: FieldDefinition, canonical: bool) -> PairStrategy:
-    """``(raw, normal)`` v2 values of one custom field."""
-    field_type = definition.field_type
-    if field_type in ("varchar", "text", "varchar_auto", "phone"):
-        if canonical:
-            return _nullable(_same(st.text(min_size=1, max_size=12)))
-        return _nullable(st.text(max_size=12).map(lambda text: (text, text or None)))
-    if field_type == "double":
-        return _nullable(_same(numbers))
-    if field_type in ("user", "people", "org"):
-        return _nullable(_same(ids))
-    if field_type == "date":
-        return _nullable(_same(dates))
-    if field_type == "enum":
-        return _nullable(_option_pairs(definition, canonical))
-    if field_type == "set":
-        items = st.lists(_option_pairs(definition, canonical), min_size=1, max_size=3)
-        if not canonical:
-            items = st.lists(_option_pairs(definition, canonical), max_size=3)
-        return _nullable(
-            items.map(_unzip_list).map(lambda pair: (pair[0], pair[1] or None))
-        )
-    if field_type == "monetary":
-        parts = {
-            "value": _nullable(_same(numbers)),
-            "currency": _nullable(_same(currencies)),
-        }
-        return _nullable(_object_pairs(parts, ("value", "currency"), canonical))
-    if field_type == "address":
-        parts = {key: _nullable(_same(texts)) for key in ("value", *ADDRESS_PARTS)}
-        if not canonical:
-            parts["subpremise"] = _nullable(_same(texts))
-        keys = ("value", *ADDRESS_PARTS)
-        return _nullable(_object_pairs(parts, keys, canonical))
-    if field_type == "daterange":
-        parts = {"value": _nullable(_same(dates)), "until": _nullable(_same(dates))}
-        return _nullable(_object_pairs(parts, ("value", "until"), canonical))
-    if field_type == "timerange":
-        return _nullable(_timerange_pairs(canonical))
-    if field_type == "time":
-        return _nullable(st.one_of(_same(clock_times), _time_object_pairs(canonical)))
-    raise TypeError(f"no strategy for custom field type {field_type!r}")
+    """``(raw, normal)`` v2 values of one custom field; null is always valid."""
+    factory = _CUSTOM_V2.get(definition.field_type)
+    if factory is None:
+        raise TypeError(f"no strategy for custom field type {definition.field_type!r}")
+    return _nullable(factory(definition, canonical))
+
+
+def _text_value(definition: FieldDefinition, canonical: bool) -> PairStrategy:
+    if canonical:
+        return _same(st.text(min_size=1, max_size=12))
+    # v2 -> v1 -> v2 turns an empty text into null.
+    return st.text(max_size=12).map(lambda text: (text, text or None))
+
+
+def _set_value(definition: FieldDefinition, canonical: bool) -> PairStrategy:
+    # v2 -> v1 -> v2 turns an empty list into null.
+    items = st.lists(
+        _option_pairs(definition, canonical), min_size=int(canonical), max_size=3
+    )
+    return items.map(_unzip_list).map(lambda pair: (pair[0], pair[1] or None))
+
+
+def _monetary_value(definition: FieldDefinition, canonical: bool) -> PairStrategy:
+    parts = {
+        "value": _nullable(_same(numbers)),
+        "currency": _nullable(_same(currencies)),
+    }
+    return _object_pairs(parts, ("value", "currency"), canonical)
+
+
+def _address_value(definition: FieldDefinition, canonical: bool) -> PairStrategy:
+    keys = ("value", *ADDRESS_PARTS)
+    parts = {key: _nullable(_same(texts)) for key in keys}
+    if not canonical:
+        parts["subpremise"] = _nullable(_same(texts))
+    return _object_pairs(parts, keys, canonical)
+
+
+def _daterange_value(definition: FieldDefinition, canonical: bool) -> PairStrategy:
+    parts = {"value": _nullable(_same(dates)), "until": _nullable(_same(dates))}
+    return _object_pairs(parts, ("value", "until"), canonical)
+
+
+def _time_value(definition: FieldDefinition, canonical: bool) -> PairStrategy:
+    return st.one_of(_same(clock_times), _time_object_pairs(canonical))
+
+
+_CUSTOM_V2: Final[dict[str, Callable[[FieldDefinition, bool], PairStrategy]]] = {
+    "varchar": _text_value,
+    "text": _text_value,
+    "varchar_auto": _text_value,
+    "phone": _text_value,
+    "double": lambda definition, canonical: _same(numbers),
+    "user": lambda definition, canonical: _same(ids),
+    "people": lambda definition, canonical: _same(ids),
+    "org": lambda definition, canonical: _same(ids),
+    "date": lambda definition, canonical: _same(dates),
+    "enum": _option_pairs,
+    "set": _set_value,
+    "monetary": _monetary_value,
+    "address": _address_value,
+    "daterange": _daterange_value,
+    "timerange": lambda definition, canonical: _timerange_pairs(canonical),
+    "time": _time_value,
+}
 
 
 _TIMEZONE_PARTS: Final = {

@@ -27,8 +27,8 @@ def include(entity: str) -> list[str]:
     return sorted(plan_for(entity).include_names)
 
 
-# Known converter bugs. Each predicate tells whether a generated input hits
-# one; the affected properties skip such inputs, and a strict xfail test at
+# Known converter bugs. Each predicate returns whether a generated input
+# hits one; the affected properties skip such inputs, and a strict xfail test at
 # the end of this file pins the smallest failing example. Once a bug is
 # fixed, its xfail test fails (XPASS): then delete the test and the
 # predicate together.
@@ -146,7 +146,7 @@ def test_to_v2_output_validates(entity: str, data: st.DataObject) -> None:
     out = to_v2(entity, record, fields=catalog, include_fields=include(entity))
     problems = validate(entity, out, version="v2", fields=catalog)
     if record.get("visible_to") in ("0", 0):
-        # Old accounts hold visibility 0, which v2 does not have; the
+        # Old accounts hold visibility 0, which v2 does not have. The
         # converter keeps it, so the v2 schema reports it.
         assert problems == ["$.visible_to: Must be one of: 1, 3, 5, 7."]
     else:

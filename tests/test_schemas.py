@@ -470,7 +470,7 @@ def test_v1_schema_to_v2_loads_many() -> None:
     assert loaded == [to_v2("stage", record) for record in records]
 
 
-def test_v1_schema_to_v2_reports_conversion_error_as_validation_error() -> None:
+def test_schema_conversion_error_is_validation_error() -> None:
     schema = v1.DealSchema(to="v2", include_fields=["bogus"])
     messages = errors(schema, guide("deal", "v1"))
     assert messages["_schema"][0].startswith("Unknown include_fields name for deal")
@@ -586,7 +586,7 @@ def test_nested_schema_declares_every_item_rule_key(entity: str, version: str) -
 
 
 @pytest.mark.parametrize("entity", ENTITIES)
-def test_v2_schema_declares_custom_fields_when_entity_has_them(entity: str) -> None:
+def test_v2_custom_fields_match_entity(entity: str) -> None:
     declared = "custom_fields" in _declared(schema_for(entity, "v2"))
     assert declared is SPECS[entity].custom_fields
 

@@ -46,7 +46,12 @@ def test_validate_sorts_problems() -> None:
 
 def test_validate_quotes_custom_field_key_path() -> None:
     deal = {
-        "custom_fields": {"d4de1c1518b4531717c676029a45911c340390a6": {"value": "1", "currency": "EUR"}}
+        "custom_fields": {
+            "d4de1c1518b4531717c676029a45911c340390a6": {
+                "value": "1",
+                "currency": "EUR",
+            }
+        }
     }
     assert validate("deal", deal) == [
         "$.custom_fields.d4de1c1518b4531717c676029a45911c340390a6.value: Not a valid number."
@@ -121,7 +126,7 @@ def test_check_gives_payload_as_value_of_root_problem() -> None:
     assert caught.value.value == [1]
 
 
-def test_to_v2_output_with_visibility_zero_fails_v2_validation() -> None:
+def test_visibility_zero_fails_v2_validation() -> None:
     """Old accounts hold visible_to "0"; v2 has no such group, and the converter keeps it."""
     out = to_v2("deal", {"visible_to": "0"})
     assert validate("deal", out) == ["$.visible_to: Must be one of: 1, 3, 5, 7."]
@@ -142,6 +147,6 @@ def test_to_v1_rejects_timestamp_before_year_1() -> None:
     reason="to_v1 multiplies a huge integer value by a float probability",
     strict=True,
 )
-def test_to_v1_rejects_deal_value_too_large_for_weighted_value() -> None:
+def test_to_v1_rejects_huge_deal_value() -> None:
     with pytest.raises(ConversionError):
         to_v1("deal", {"value": 10**400, "probability": 50.5})

@@ -6,10 +6,11 @@ was. Conversion stays in :mod:`pipedrive_shapes._api`.
 
 The v2 fields are as strict as the v2 API: booleans are only ``true`` or
 ``false``, numbers are never strings, timestamps are RFC 3339. The v1 fields
-accept what v1 sent (``"1"``/``0`` flags, numeric strings, related objects,
-``""`` for an empty timestamp) by asking the converter's own value functions
-in :mod:`pipedrive_shapes._scalars`, so a value passes the v1 schema exactly
-when the converter can turn it into a valid v2 value.
+accept what v1 sent: ``"1"``/``0`` flags, numeric strings, related objects,
+``""`` for an empty timestamp. They check a value by calling the
+converter's own value function in :mod:`pipedrive_shapes._scalars` and then
+checking the result as v2, so a value passes exactly when the converter can
+turn it into a valid v2 value.
 """
 
 from __future__ import annotations
@@ -283,7 +284,7 @@ class Json(Checked):
         return s.copy_json(value)
 
 
-# v1 fields: each asks the converter's value function, then checks that the
+# v1 fields: each calls the converter's value function, then checks that the
 # converted value is valid v2.
 
 

@@ -269,7 +269,7 @@ def _untyped_errors(value: Any) -> ErrorTree | list[str]:
 def _definition(
     catalog: FieldCatalog | None, entity: str, key: str
 ) -> tuple[FieldDefinition | None, list[str]]:
-    """Look a custom field up; the list holds an error when the catalog lacks it."""
+    """Look a custom field up; the list contains an error when the catalog lacks it."""
     if catalog is None:
         return None, []
     definition = catalog.get(entity, key)

@@ -7,10 +7,11 @@ bare ids, ``""`` and ``0000-00-00 00:00:00`` for an empty timestamp and
 ``visible_to`` ``"0"``. Each such value is checked by the converter's own
 value function and must convert to a valid v2 value.
 
-Keys the schemas do not declare pass (v1 records carry many undocumented
-keys), with two exceptions: keys that only v2 records have, and custom
-fields, whose root keys are checked against the field definitions when
-the schema has a ``fields_catalog``, and by their shape otherwise.
+Keys the schemas do not declare pass, because v1 records carry many
+undocumented keys. Two kinds of key are checked all the same. Keys that
+only v2 records have are rejected. Custom field root keys are checked
+against the field definitions when the schema has a ``fields_catalog``,
+and by their shape otherwise.
 
 >>> from pipedrive_shapes.schemas import v1
 >>> v1.StageSchema(to="v2").load({"id": "1", "active_flag": "1", "rotten_days": ""})
