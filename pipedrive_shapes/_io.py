@@ -167,6 +167,9 @@ def load_json(data: bytes) -> Any:
         raise JSONSyntaxError(error.msg, error.lineno, error.colno) from None
     except RecursionError:
         raise JSONSyntaxError("too deeply nested", None, None) from None
+    except ValueError:
+        # int() rejects numbers of more than 4300 digits (sys.int_info).
+        raise JSONSyntaxError("number has too many digits", None, None) from None
 
 
 def dump_json(value: Any, *, indent: int | None = None) -> bytes:
