@@ -134,9 +134,7 @@ def test_v2_timestamp_accepts_rfc3339(value: Any) -> None:
 def test_v2_timestamp_rejects_utc_time_before_year_1() -> None:
     messages = errors(v2.DealSchema(), {"add_time": "0001-01-01T00:30:00+01:00"})
     assert messages == {
-        "add_time": [
-            "Not a valid timestamp: its UTC time is outside the years 0001 to 9999."
-        ]
+        "add_time": ["Not a valid RFC 3339 timestamp, such as 2024-01-01T00:00:00Z."]
     }
 
 
@@ -474,6 +472,13 @@ def test_schema_conversion_error_is_validation_error() -> None:
     schema = v1.DealSchema(to="v2", include_fields=["bogus"])
     messages = errors(schema, guide("deal", "v1"))
     assert messages["_schema"][0].startswith("Unknown include_fields name for deal")
+
+
+def test_schema_load_copies_nested_values() -> None:
+    record = {"id": 1, "x": [1], "user_id": {"id": 2, "value": 2}}
+    loaded = v1.DealSchema().load(record)
+    assert loaded["x"] is not record["x"]
+    assert loaded["user_id"] is not record["user_id"]
 
 
 def test_schema_load_does_not_mutate_input() -> None:

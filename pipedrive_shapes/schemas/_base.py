@@ -17,6 +17,7 @@ from marshmallow import (
     validates_schema,
 )
 
+from pipedrive_shapes import _scalars as s
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes.errors import ConversionError
 from pipedrive_shapes.schemas._fields import conversion_message
@@ -48,13 +49,26 @@ def alias_errors(schema: Schema, original: Any) -> dict[str, list[str]]:
 
 
 class CheckedSchema(Schema):
-    """A schema that rejects a key given both under its name and under an alias."""
+    """A schema that rejects a key given both under its name and under an
+    alias, and whose loaded data shares no lists or dicts with the input."""
 
     @validates_schema(pass_original=True, skip_on_field_errors=False)
     def _check_aliases(self, data: Any, original_data: Any, **kwargs: Any) -> None:
         errors = alias_errors(self, original_data)
         if errors:
             raise ValidationError(errors)
+
+    @post_load(pass_original=True)
+    def _finish(self, data: Any, original_data: Any, **kwargs: Any) -> Any:
+        return self.finish_load(data, original_data)
+
+    def finish_load(self, data: Any, original_data: Any) -> Any:
+        """Return the result of :meth:`load` for one record.
+
+        marshmallow keeps unknown keys' values and checked values as the
+        input's objects, so the loaded data is copied.
+        """
+        return s.copy_json(data)
 
 
 class V2NestedSchema(CheckedSchema):
@@ -118,10 +132,10 @@ class EntitySchema(CheckedSchema):
         self.to = to
         self.include_fields = include_fields
 
-    @post_load(pass_original=True)
-    def _convert(self, data: Any, original_data: Any, **kwargs: Any) -> Any:
+    def finish_load(self, data: Any, original_data: Any) -> Any:
+        """Return the loaded record, or the converted one when ``to`` is set."""
         if self.to is None:
-            return data
+            return s.copy_json(data)
         # Imported here: pipedrive_shapes._api may import the validation
         # module, which imports these schemas.
         from pipedrive_shapes._api import to_v1, to_v2

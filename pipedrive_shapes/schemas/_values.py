@@ -310,7 +310,7 @@ class CustomFields(FieldBase):
                 errors[key] = problems
         if errors:
             raise ValidationError(errors)
-        return dict(value)
+        return value
 
     def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
         return value
