@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from functools import cache
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar
 
 from marshmallow import (
     INCLUDE,
@@ -22,8 +22,6 @@ from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes.errors import ConversionError
 from pipedrive_shapes.schemas._fields import conversion_message
 from pipedrive_shapes.schemas._values import v1_custom_field_errors
-
-VERSIONS: Final = ("v1", "v2")
 
 
 def error_tree(path: Iterable[str | int], message: str) -> dict[Any, Any]:
@@ -205,7 +203,8 @@ def v2_only_keys(entity: str) -> frozenset[str]:
 
 
 class V1FollowerBase(V1EntitySchema):
-    """v1 listed a user's followers as bare user ids; load such an id as a record."""
+    """A v1 follower schema that loads a bare user id as a record, because v1
+    listed a user's followers as bare user ids."""
 
     @pre_load
     def _wrap_user_id(self, data: Any, **kwargs: Any) -> Any:
