@@ -23,13 +23,29 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from types import MappingProxyType
 from typing import Any, Final
 
-from pipedrive_shapes.errors import UNSET, ConversionError
+from pipedrive_shapes._catalog_reading import (
+    DEFAULT_SUBFIELDS,
+    ENTITIES,
+    OptionId,
+    OptionTag,
+    SubfieldLink,
+    brief_repr,
+    entity_from_file_name,
+    fields_file_path,
+    normalize_entity,
+    normalize_option_id,
+    option_tag,
+    read_fields_file,
+    read_row,
+    response_items,
+    split_rows,
+    subfield_links,
+)
+from pipedrive_shapes.errors import ConversionError
 
 __all__ = [
     "DEFAULT_SUBFIELDS",
@@ -39,111 +55,19 @@ __all__ = [
     "OptionId",
 ]
 
-OptionId = int | str | bool
-"""An option id as Pipedrive returns it: a number, a string or a boolean."""
-
-ENTITIES: Final = ("deal", "person", "organization", "product", "activity")
-"""Entity names used by the catalog, in the library's spelling."""
-
-_ENTITY_ALIASES: Final = {"org": "organization"}
-
-_ADDRESS_SUBFIELDS: Final = (
-    "subpremise",
-    "street_number",
-    "route",
-    "sublocality",
-    "locality",
-    "admin_area_level_1",
-    "admin_area_level_2",
-    "country",
-    "postal_code",
-    "formatted_address",
-)
-
-DEFAULT_SUBFIELDS: Final[Mapping[str, tuple[str, ...]]] = MappingProxyType(
-    {
-        "monetary": ("currency",),
-        "address": _ADDRESS_SUBFIELDS,
-        "daterange": ("until",),
-        "timerange": ("until",),
-        "time": ("timezone_id", "timezone_name"),
-    }
-)
-"""Subfield names per field type: the ``<key>_<name>`` siblings in v1 records.
-
-A loaded definition always lists these for its type, in this order, followed
-by any other subfield the response names.
-"""
-
-_KNOWN_SUFFIXES: Final = frozenset(
-    name for names in DEFAULT_SUBFIELDS.values() for name in names
-)
-_CUSTOM_KEY: Final = re.compile(r"[0-9a-f]{40}")
-# Only the canonical spelling of an integer becomes an int, so "007" or "+5"
-# stay strings and still round-trip unchanged.
-_CANONICAL_INT: Final = re.compile(r"-?(?:0|[1-9][0-9]*)")
-_FILE_ENTITY: Final = re.compile(
-    r"(?<![a-z])(deal|person|organization|org|product|activity)[_-]?fields",
-    re.IGNORECASE,
-)
-_LOAD_HINT: Final = "load the fields endpoint response unchanged"
-
-JsonPath = tuple[str | int, ...]
-
-
-def _load_error(
-    subject: str, path: JsonPath, value: Any, expected: str, hint: str = _LOAD_HINT
-) -> ConversionError:
-    """Build the error for a missing (``UNSET``) or invalid ``subject``."""
-    state = "missing" if value is UNSET else "invalid"
-    return ConversionError(
-        f"{state} {subject}", path=path, value=value, expected=expected, hint=hint
-    )
-
-
-def _normalize_entity(entity: str) -> str:
-    """Return the library's spelling of ``entity`` or raise ``ValueError``."""
-    name = _ENTITY_ALIASES.get(entity, entity)
-    if name not in ENTITIES:
-        raise ValueError(
-            f"unknown entity {entity!r}: expected one of {', '.join(ENTITIES)}"
-        )
-    return name
-
-
-def _normalize_option_id(raw: Any) -> OptionId | None:
-    """Return ``raw`` as an option id, or None when it cannot be one.
-
-    Integral numbers and numeric strings become ints, so ``"23"`` from a v1
-    record and ``23`` from a field definition name the same option.
-    """
-    if isinstance(raw, bool | int):
-        return raw
-    if isinstance(raw, float):
-        return int(raw) if raw.is_integer() else None
-    if isinstance(raw, str):
-        return int(raw) if _CANONICAL_INT.fullmatch(raw) else raw
-    return None
-
-
-def _option_tag(option_id: OptionId) -> tuple[bool, OptionId]:
-    # True == 1 and hash(True) == hash(1) in Python, so a plain dict would
-    # merge a boolean option with an integer one. The tag keeps them apart.
-    return (isinstance(option_id, bool), option_id)
-
 
 class _Options(Mapping[OptionId, str]):
     """Read-only option id -> label map that keeps boolean and integer ids distinct."""
 
     __slots__ = ("_labels",)
 
-    def __init__(self, labels: Mapping[tuple[bool, OptionId], str]) -> None:
+    def __init__(self, labels: Mapping[OptionTag, str]) -> None:
         self._labels = dict(labels)
 
     def __getitem__(self, option_id: OptionId) -> str:
         if not isinstance(option_id, int | str):
             raise KeyError(option_id)
-        return self._labels[_option_tag(option_id)]
+        return self._labels[option_tag(option_id)]
 
     def __iter__(self) -> Iterator[OptionId]:
         return (option_id for _, option_id in self._labels)
@@ -171,20 +95,32 @@ class _Options(Mapping[OptionId, str]):
 
 
 def _options_from_mapping(options: Mapping[Any, Any]) -> _Options:
-    """Build options from a caller's mapping, normalizing the ids."""
-    labels: dict[tuple[bool, OptionId], str] = {}
+    """Build options from a caller's mapping, normalizing the ids.
+
+    :raises TypeError: for an id that is not an int, float, str or bool, or a
+        label that is not a str.
+    :raises ValueError: for a float id with a fraction, NaN or infinity, an
+        integer id of more than about 900 digits, or one id given twice with
+        different labels.
+    """
+    labels: dict[OptionTag, str] = {}
     for raw_id, label in options.items():
-        option_id = _normalize_option_id(raw_id)
+        option_id = normalize_option_id(raw_id)
         if option_id is None:
-            raise TypeError(f"invalid option id {raw_id!r}: expected int, str or bool")
+            error = ValueError if isinstance(raw_id, int | float | str) else TypeError
+            raise error(
+                f"invalid option id {brief_repr(raw_id)}: expected int, str or bool "
+                "(integers of at most 900 digits)"
+            )
         if not isinstance(label, str):
             raise TypeError(
-                f"invalid label {label!r} for option {raw_id!r}: expected str"
+                f"invalid label {brief_repr(label)} for option {brief_repr(raw_id)}: "
+                "expected str"
             )
-        tag = _option_tag(option_id)
+        tag = option_tag(option_id)
         if labels.get(tag, label) != label:
             raise ValueError(
-                f"option id {raw_id!r} is given twice with different labels"
+                f"option id {brief_repr(raw_id)} is given twice with different labels"
             )
         labels[tag] = label
     return _Options(labels)
@@ -207,8 +143,11 @@ class FieldDefinition:
         ``{23: "Low"}``. Booleans stay booleans and never match ``1``/``0``.
     :param subfields: the subfield names, e.g. ``("currency",)`` for a
         monetary field. The main ``value`` is not listed.
-    :raises ValueError: for an unknown entity or conflicting option labels.
-    :raises TypeError: for option ids or labels of the wrong type.
+    :raises ConversionError: for an unknown entity. It is a ValueError.
+    :raises ValueError: for conflicting option labels or an invalid option id
+        of the right type (see :attr:`options`).
+    :raises TypeError: for a key, name, type, flag, option id, label or
+        subfield name of the wrong type.
     """
 
     key: str
@@ -220,298 +159,78 @@ class FieldDefinition:
     subfields: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
+        # The fingerprint sorts and serializes these members, so a wrong type
+        # must fail here and not in a later lookup.
+        for member in ("key", "name", "field_type"):
+            value = getattr(self, member)
+            if not isinstance(value, str):
+                raise TypeError(f"invalid {member} {brief_repr(value)}: expected str")
+        if not isinstance(self.is_custom, bool):
+            raise TypeError(
+                f"invalid is_custom {brief_repr(self.is_custom)}: expected bool"
+            )
         if self.entity is not None:
-            object.__setattr__(self, "entity", _normalize_entity(self.entity))
+            object.__setattr__(self, "entity", normalize_entity(self.entity))
+
+        if not isinstance(self.options, Mapping):
+            raise TypeError(
+                f"invalid options {brief_repr(self.options)}: "
+                "expected a mapping of option id to label"
+            )
         if not isinstance(self.options, _Options):
             object.__setattr__(self, "options", _options_from_mapping(self.options))
-        object.__setattr__(self, "subfields", tuple(self.subfields))
 
-
-@dataclass(frozen=True, slots=True)
-class _SubfieldLink:
-    """A v1 subfield row with the parent key and subfield name it belongs to."""
-
-    entity: str | None
-    key: str
-    parent_key: str | None
-    suffix: str
-
-
-@dataclass(slots=True)
-class _Row:
-    """One item of a fields response, checked but not yet grouped."""
-
-    path: JsonPath
-    key_member: str
-    key: str
-    name: str
-    field_type: str
-    is_custom: bool
-    options: _Options
-    listed_subfields: tuple[str, ...]
-    row_id: int | None
-    parent_id: int | None
-    id_suffix: str | None
-    is_subfield: bool
+        subfields = self.subfields
+        if isinstance(subfields, str) or not isinstance(subfields, Iterable):
+            raise TypeError(
+                f"invalid subfields {brief_repr(subfields)}: "
+                "expected an iterable of str"
+            )
+        names = tuple(subfields)
+        for name in names:
+            if not isinstance(name, str):
+                raise TypeError(f"invalid subfield {brief_repr(name)}: expected str")
+        object.__setattr__(self, "subfields", names)
 
 
 def _merge_subfields(field_type: str, names: Iterable[str]) -> tuple[str, ...]:
     """Return the type's default subfields followed by any extra ``names``."""
     merged = list(DEFAULT_SUBFIELDS.get(field_type, ()))
+    seen = set(merged)
     for name in names:
         # v2 lists the main value as a subfield. It is the field itself.
-        if name != "value" and name not in merged:
+        if name != "value" and name not in seen:
+            seen.add(name)
             merged.append(name)
     return tuple(merged)
 
 
-def _entity_from_file_name(file_name: str) -> str | None:
-    """Return the entity named in a file name such as ``dealFields.v1.json``."""
-    found = {
-        _normalize_entity(match.group(1).lower())
-        for match in _FILE_ENTITY.finditer(os.path.basename(file_name))
-    }
-    if len(found) > 1:
-        raise ValueError(
-            f"file name {file_name!r} names several entities ({', '.join(sorted(found))}): "
-            "pass entity= explicitly"
-        )
-    return found.pop() if found else None
-
-
-def _response_items(data: Any) -> list[tuple[Any, JsonPath]]:
-    """Return the field items of a response with the JSON path of each."""
-    if isinstance(data, list):
-        return [(item, (index,)) for index, item in enumerate(data)]
-    if not isinstance(data, Mapping):
-        raise _load_error(
-            "field definitions response",
-            (),
-            data,
-            "an object with a data list, or a list of field definitions",
-        )
-    if data.get("success") is False:
-        raise ConversionError(
-            "the field definitions response reports a failure",
-            path=("success",),
-            value=False,
-            expected="true",
-            hint=f"fix the request first (error: {data.get('error')!r})",
-        )
-    if "data" not in data:
-        raise _load_error("data", ("data",), UNSET, "a list of field definitions")
-    inner = data["data"]
-    if inner is None:
-        return []
-    if isinstance(inner, Mapping):
-        # GET /v1/dealFields/{id} and the v2 single-field routes return one object.
-        return [(inner, ("data",))]
-    if not isinstance(inner, list):
-        raise _load_error("data", ("data",), inner, "a list of field definitions")
-    return [(item, ("data", index)) for index, item in enumerate(inner)]
-
-
-def _required_string(
-    item: Mapping[str, Any], member: str, path: JsonPath, example: str
-) -> str:
-    """Return ``item[member]`` if it is a non-empty string, else raise."""
-    value = item.get(member, UNSET)
-    if isinstance(value, str) and value:
-        return value
-    raise _load_error(
-        member,
-        (*path, member),
-        value,
-        f"a non-empty string such as {example!r}",
-        f"{_LOAD_HINT}: every field definition has {member}",
-    )
-
-
-def _read_options(raw: Any, path: JsonPath) -> _Options:
-    """Read an ``options`` list of ``{id, label}`` objects."""
-    # NOTE: v1 also lists deleted options in ``options_deleted``. They are not
-    # read, so old records that still carry a deleted id get no label.
-    if raw is None:
-        return _Options({})
-    if not isinstance(raw, list):
-        raise _load_error("options", path, raw, "a list of {id, label} objects or null")
-    labels: dict[tuple[bool, OptionId], str] = {}
-    for index, option in enumerate(raw):
-        option_path = (*path, index)
-        if not isinstance(option, Mapping):
-            raise _load_error(
-                "option", option_path, option, "an object with id and label"
-            )
-        raw_id = option.get("id", UNSET)
-        option_id = None if raw_id is UNSET else _normalize_option_id(raw_id)
-        if option_id is None:
-            raise _load_error(
-                "option id",
-                (*option_path, "id"),
-                raw_id,
-                "an integer, a string or a boolean",
-            )
-        label = option.get("label", UNSET)
-        if not isinstance(label, str):
-            raise _load_error(
-                "option label", (*option_path, "label"), label, "a string"
-            )
-        tag = _option_tag(option_id)
-        if labels.get(tag, label) != label:
-            raise ConversionError(
-                "duplicate option id with a different label",
-                path=(*option_path, "id"),
-                value=raw_id,
-                expected="one label per option id",
-                hint="remove the duplicate option from the field definition",
-            )
-        labels[tag] = label
-    return _Options(labels)
-
-
-def _read_subfield_names(raw: Any, parent_key: str, path: JsonPath) -> tuple[str, ...]:
-    """Read a ``subfields`` list: v2 ``{field_code}`` objects, v1 rows or names."""
-    if raw is None:
-        return ()
-    if not isinstance(raw, list):
-        raise _load_error("subfields", path, raw, "a list of subfield objects or null")
-    names: list[str] = []
-    for index, entry in enumerate(raw):
-        name: Any = entry
-        if isinstance(entry, Mapping):
-            name = entry.get("id_suffix") or entry.get("field_code") or entry.get("key")
-            if isinstance(name, str) and name.startswith(parent_key + "_"):
-                name = name[len(parent_key) + 1 :]
-        if not isinstance(name, str) or not name:
-            raise _load_error(
-                "subfield",
-                (*path, index),
-                entry,
-                "a subfield name or an object with field_code, key or id_suffix",
-            )
-        names.append(name)
-    return tuple(names)
-
-
-def _plain_int(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _read_row(item: Any, path: JsonPath) -> _Row:
-    """Check one v1 or v2 field definition item and return its facts."""
-    if not isinstance(item, Mapping):
-        raise _load_error(
-            "field definition",
-            path,
-            item,
-            "an object with key (v1) or field_code (v2) and field_type",
-            "pass the items of the response's data list unchanged",
-        )
-    # v2 items always carry field_code. An item with neither key nor
-    # field_code is read as v2 only when it has other v2 members.
-    is_v2 = "field_code" in item or (
-        "key" not in item and ("field_name" in item or "is_custom_field" in item)
-    )
-    key_member, name_member = ("field_code", "field_name") if is_v2 else ("key", "name")
-    key = _required_string(item, key_member, path, "title")
-    field_type = _required_string(item, "field_type", path, "varchar")
-
-    name = item.get(name_member)
-    if name is None:
-        name = key
-    elif not isinstance(name, str):
-        raise _load_error(name_member, (*path, name_member), name, "a string or null")
-
-    is_custom = _CUSTOM_KEY.fullmatch(key) is not None
-    is_custom = is_custom or item.get("is_custom_field") is True
-    options = _read_options(item.get("options"), (*path, "options"))
-    subfields = _read_subfield_names(item.get("subfields"), key, (*path, "subfields"))
-
-    id_suffix = item.get("id_suffix")
-    parent_id = _plain_int(item.get("parent_id"))
-    return _Row(
-        path=path,
-        key_member=key_member,
-        key=key,
-        name=name,
-        field_type=field_type,
-        is_custom=is_custom,
-        options=options,
-        listed_subfields=subfields,
-        row_id=_plain_int(item.get("id")),
-        parent_id=parent_id,
-        id_suffix=id_suffix if isinstance(id_suffix, str) and id_suffix else None,
-        is_subfield=item.get("is_subfield") is True or parent_id is not None,
-    )
-
-
-def _split_suffix(key: str) -> tuple[str, str] | None:
-    """Split ``<parent>_<known subfield>`` keys, e.g. ``abc..._currency``."""
-    for suffix in _KNOWN_SUFFIXES:
-        if key.endswith("_" + suffix) and len(key) > len(suffix) + 1:
-            return key[: -len(suffix) - 1], suffix
-    return None
-
-
-def _split_rows(rows: Sequence[_Row]) -> tuple[list[_Row], list[_Row]]:
-    """Separate top-level field rows from v1 subfield rows."""
-    top_keys = {row.key for row in rows if not row.is_subfield}
-    parents: list[_Row] = []
-    subfield_rows: list[_Row] = []
-    for row in rows:
-        split = None if row.is_subfield else _split_suffix(row.key)
-        # A <parent>_currency row without the subfield flag is still a
-        # subfield when its parent is listed or is a custom field key.
-        is_subfield = row.is_subfield or (
-            split is not None
-            and (split[0] in top_keys or _CUSTOM_KEY.fullmatch(split[0]) is not None)
-        )
-        (subfield_rows if is_subfield else parents).append(row)
-    return parents, subfield_rows
-
-
-def _parent_hint(row: _Row) -> tuple[str | None, str]:
-    """Derive a subfield row's parent key and suffix from its own members."""
-    if row.id_suffix is not None:
-        if row.key.endswith("_" + row.id_suffix):
-            return row.key[: -len(row.id_suffix) - 1], row.id_suffix
-        return None, row.id_suffix
-    split = _split_suffix(row.key)
-    if split is not None:
-        return split
-    return None, row.key
-
-
-def _subfield_links(
-    parents: Sequence[_Row], subfield_rows: Sequence[_Row], entity: str | None
-) -> list[_SubfieldLink]:
-    """Name the parent key and suffix of each subfield row.
-
-    ``parent_id`` wins when it names a row of the same response. Otherwise the
-    parent key comes from the row's key, e.g. ``address`` for
-    ``address_formatted_address``.
-    """
-    keys_by_id = {row.row_id: row.key for row in parents if row.row_id is not None}
-    links: list[_SubfieldLink] = []
-    for row in subfield_rows:
-        parent_key, suffix = _parent_hint(row)
-        if row.parent_id in keys_by_id:
-            parent_key = keys_by_id[row.parent_id]
-            if row.id_suffix is None and row.key.startswith(parent_key + "_"):
-                suffix = row.key[len(parent_key) + 1 :]
-        links.append(_SubfieldLink(entity, row.key, parent_key, suffix))
-    return links
+_COMPARED_MEMBERS: Final = ("name", "field_type", "is_custom", "options", "subfields")
 
 
 def _conflict_error(
     existing: FieldDefinition, new: FieldDefinition, path: Sequence[str | int]
 ) -> ConversionError:
+    """Build the error for two different definitions of one field.
+
+    The error shows the first member in which they differ, so that a
+    megabyte field name cannot make the message a megabyte long.
+    """
     entity = existing.entity or "an unknown entity"
+    # Equal slots mean equal entity and key, so one of these members differs.
+    member = next(
+        (
+            member
+            for member in _COMPARED_MEMBERS
+            if getattr(existing, member) != getattr(new, member)
+        ),
+        "name",
+    )
     return ConversionError(
-        f"conflicting definitions of field {existing.key!r} for {entity}",
+        f"conflicting definitions of field {brief_repr(existing.key)} for {entity}",
         path=path,
-        value=new,
-        expected=f"the same definition as {existing!r}",
+        value=getattr(new, member),
+        expected=f"{member} {brief_repr(getattr(existing, member))} as defined first",
         hint="keep one of the two responses, or load them as separate entities",
     )
 
@@ -524,6 +243,9 @@ class FieldCatalog:
     Lookups for an entity fall back to definitions loaded without an entity
     when the entity has no definition of its own.
 
+    Every entity argument must be one of :data:`ENTITIES` or ``"org"``.
+    Anything else raises :class:`ConversionError`, which is a ValueError.
+
     >>> catalog = FieldCatalog.from_json(
     ...     {"success": True, "data": [{"key": "status", "name": "Status",
     ...      "field_type": "status", "options": [{"id": "won", "label": "Won"}]}]},
@@ -534,16 +256,32 @@ class FieldCatalog:
 
     :param definitions: the definitions to hold. Two definitions with the
         same entity and key must be equal.
-    :raises ConversionError: for two different definitions of one field.
+    :raises ConversionError: for an item that is not a
+        :class:`FieldDefinition`, or two different definitions of one field.
     """
 
     __slots__ = ("_fields", "_fingerprint", "_unattached")
 
     def __init__(self, definitions: Iterable[FieldDefinition] = ()) -> None:
         self._fields: dict[tuple[str | None, str], FieldDefinition] = {}
-        self._unattached: tuple[_SubfieldLink, ...] = ()
+        self._unattached: tuple[SubfieldLink, ...] = ()
         self._fingerprint: str | None = None
-        for definition in definitions:
+        if not isinstance(definitions, Iterable):
+            raise ConversionError(
+                "invalid field definitions",
+                value=definitions,
+                expected="an iterable of FieldDefinition",
+                hint="read fields endpoint responses with FieldCatalog.from_json",
+            )
+        for index, definition in enumerate(definitions):
+            if not isinstance(definition, FieldDefinition):
+                raise ConversionError(
+                    "invalid field definition",
+                    path=(index,),
+                    value=definition,
+                    expected="a FieldDefinition",
+                    hint="read fields endpoint responses with FieldCatalog.from_json",
+                )
             self._add(definition, ())
 
     def _add(self, definition: FieldDefinition, path: Sequence[str | int]) -> None:
@@ -553,22 +291,25 @@ class FieldCatalog:
             raise _conflict_error(existing, definition, path)
         self._fields[slot] = definition
 
-    def _attach(self, orphans: Iterable[_SubfieldLink]) -> None:
-        """Add subfield rows to their parents and keep the ones left over."""
-        left: list[_SubfieldLink] = list(self._unattached)
+    def _attach(self, orphans: Iterable[SubfieldLink]) -> None:
+        """Add subfield rows to their parents and keep the ones left over.
+
+        The suffixes are grouped per parent first, so that each parent is
+        rebuilt once and the cost stays linear in the number of rows.
+        """
+        # A dict keeps the first-seen order and drops repeated rows in O(1).
+        left = dict.fromkeys(self._unattached)
+        suffixes: dict[tuple[str | None, str], list[str]] = {}
         for orphan in orphans:
-            if orphan.parent_key is None:
-                parent = None
-            else:
-                slot = (orphan.entity, orphan.parent_key)
-                parent = self._fields.get(slot)
-            if parent is None:
-                if orphan not in left:
-                    left.append(orphan)
+            parent_key = orphan.parent_key
+            slot = None if parent_key is None else (orphan.entity, parent_key)
+            if slot is None or slot not in self._fields:
+                left[orphan] = None
                 continue
-            subfields = _merge_subfields(
-                parent.field_type, (*parent.subfields, orphan.suffix)
-            )
+            suffixes.setdefault(slot, []).append(orphan.suffix)
+        for slot, names in suffixes.items():
+            parent = self._fields[slot]
+            subfields = _merge_subfields(parent.field_type, (*parent.subfields, *names))
             self._fields[slot] = replace(parent, subfields=subfields)
         self._unattached = tuple(left)
 
@@ -582,13 +323,13 @@ class FieldCatalog:
             ``subfields``. A subfield row whose parent is missing is kept in
             :attr:`unattached_subfields` and attached by a later :meth:`merged`.
         :param entity: the entity the fields belong to, or None.
-        :raises ConversionError: for an item that is not an object, lacks a key
-            or a type, has invalid options, or redefines a key differently.
-        :raises ValueError: for an unknown entity name.
+        :raises ConversionError: for an unknown entity, an item that is not an
+            object, lacks a key or a type, has invalid options, or redefines a
+            key differently.
         """
-        entity_name = None if entity is None else _normalize_entity(entity)
-        rows = [_read_row(item, path) for item, path in _response_items(data)]
-        parents, subfield_rows = _split_rows(rows)
+        entity_name = None if entity is None else normalize_entity(entity)
+        rows = [read_row(item, path) for item, path in response_items(data)]
+        parents, subfield_rows = split_rows(rows)
         catalog = cls()
         for row in parents:
             definition = FieldDefinition(
@@ -597,12 +338,12 @@ class FieldCatalog:
                 field_type=row.field_type,
                 entity=entity_name,
                 is_custom=row.is_custom,
-                options=row.options,
+                options=_Options(row.options),
                 subfields=_merge_subfields(row.field_type, row.listed_subfields),
             )
             catalog._add(definition, (*row.path, row.key_member))
 
-        catalog._attach(_subfield_links(parents, subfield_rows, entity_name))
+        catalog._attach(subfield_links(parents, subfield_rows, entity_name))
         return catalog
 
     @classmethod
@@ -611,43 +352,29 @@ class FieldCatalog:
     ) -> FieldCatalog:
         """Read a JSON file holding a fields endpoint response.
 
-        :param path: the file. Its content is read as :meth:`from_json` reads
-            data.
+        :param path: the file, as a str, bytes or :class:`os.PathLike` path.
+            Its content is read as :meth:`from_json` reads data.
         :param entity: the entity, or None to take it from a file name that
             contains ``dealFields``, ``personFields``, ``organizationFields``
             (or ``orgFields``), ``productFields`` or ``activityFields``, in
             any case and also spelled ``deal_fields``. A file name naming no
             entity loads with entity None.
-        :raises ConversionError: when the file is not UTF-8 JSON or its content
-            is invalid. The message names the file.
-        :raises ValueError: when the file name names several entities.
+        :raises ConversionError: for a value that is not a path, an unknown
+            entity, or a file name that names several entities. Also for a
+            file that is not UTF-8 JSON, is nested too deeply, has an integer
+            too long for Python to parse, or holds invalid content. The
+            message names the file.
         :raises OSError: when the file cannot be read.
         """
-        file_path = os.fspath(path)
+        file_path = fields_file_path(path)
         file_name = os.path.basename(file_path)
         if entity is None:
-            entity = _entity_from_file_name(file_name)
-        with open(file_path, "rb") as handle:
-            raw = handle.read()
+            entity_name = entity_from_file_name(file_name)
+        else:
+            entity_name = normalize_entity(entity)
+        data = read_fields_file(file_path)
         try:
-            data = json.loads(raw.decode("utf-8-sig"))
-        except UnicodeDecodeError as error:
-            raise ConversionError(
-                f"field definitions file {file_name!r} is not UTF-8 ({error.reason})",
-                value=file_path,
-                expected="a UTF-8 JSON file",
-                hint="save the response body unchanged",
-            ) from error
-        except json.JSONDecodeError as error:
-            raise ConversionError(
-                f"field definitions file {file_name!r} is not valid JSON "
-                f"({error.msg} at line {error.lineno} column {error.colno})",
-                value=file_path,
-                expected="a JSON fields endpoint response",
-                hint="save the response body unchanged (one JSON document, not NDJSON)",
-            ) from error
-        try:
-            return cls.from_json(data, entity=entity)
+            return cls.from_json(data, entity=entity_name)
         except ConversionError as error:
             raise ConversionError(
                 f"{error.message} in {file_name!r}",
@@ -663,8 +390,16 @@ class FieldCatalog:
         Subfield rows left unattached in either catalog are added to a parent
         that the other catalog provides.
 
-        :raises ConversionError: when both define one field differently.
+        :raises ConversionError: when ``other`` is not a catalog, or both
+            define one field differently.
         """
+        if not isinstance(other, FieldCatalog):
+            raise ConversionError(
+                "invalid catalog to merge",
+                value=other,
+                expected="a FieldCatalog",
+                hint="read the other response with FieldCatalog.from_json first",
+            )
         result = FieldCatalog(self._fields.values())
         for definition in other._fields.values():
             result._add(definition, ())
@@ -674,18 +409,22 @@ class FieldCatalog:
     def get(self, entity: str, key: str) -> FieldDefinition | None:
         """Look up a field by key: the entity's own, else one loaded without entity.
 
-        :raises ValueError: for an unknown entity name.
+        A key that is not a string names no field and returns None.
+
+        :raises ConversionError: for an unknown entity name.
         """
-        name = _normalize_entity(entity)
+        name = normalize_entity(entity)
+        if not isinstance(key, str):
+            return None
         found = self._fields.get((name, key))
         return found if found is not None else self._fields.get((None, key))
 
     def custom_keys(self, entity: str) -> frozenset[str]:
         """Return the keys of the entity's custom fields.
 
-        :raises ValueError: for an unknown entity name.
+        :raises ConversionError: for an unknown entity name.
         """
-        name = _normalize_entity(entity)
+        name = normalize_entity(entity)
         return frozenset(
             key
             for (owner, key), definition in self._fields.items()
@@ -695,10 +434,14 @@ class FieldCatalog:
     def by_name(self, entity: str, name: str) -> FieldDefinition | None:
         """Look up a field by its exact display name.
 
-        :raises ConversionError: when two fields of the entity share the name.
-        :raises ValueError: for an unknown entity name.
+        A name that is not a string matches no field and returns None.
+
+        :raises ConversionError: for an unknown entity name, or when two
+            fields of the entity share the name.
         """
-        owner_name = _normalize_entity(entity)
+        owner_name = normalize_entity(entity)
+        if not isinstance(name, str):
+            return None
         for owner in (owner_name, None):
             matches = [
                 definition
@@ -707,7 +450,8 @@ class FieldCatalog:
             ]
             if len(matches) > 1:
                 raise ConversionError(
-                    f"field name {name!r} is ambiguous for {owner or 'fields without entity'}",
+                    f"field name {brief_repr(name)} is ambiguous "
+                    f"for {owner or 'fields without entity'}",
                     value=[definition.key for definition in matches],
                     expected="one field with that name",
                     hint="look the field up by key with get()",
@@ -721,11 +465,12 @@ class FieldCatalog:
 
         ``option_id`` may be a v1 string such as ``"23"``. It matches the
         option loaded as ``23``. A boolean id matches only a boolean option.
+        An id of another type matches no option.
 
-        :raises ValueError: for an unknown entity name.
+        :raises ConversionError: for an unknown entity name.
         """
         definition = self.get(entity, key)
-        normalized = _normalize_option_id(option_id)
+        normalized = normalize_option_id(option_id)
         if definition is None or normalized is None:
             return None
         return definition.options.get(normalized)
@@ -733,18 +478,21 @@ class FieldCatalog:
     def option_id(self, entity: str, key: str, label: str) -> OptionId | None:
         """Return the id of the option with this exact label, or None.
 
-        :raises ConversionError: when two options of the field share the label.
-        :raises ValueError: for an unknown entity name.
+        A label that is not a string matches no option.
+
+        :raises ConversionError: for an unknown entity name, or when two
+            options of the field share the label.
         """
         definition = self.get(entity, key)
-        if definition is None:
+        if definition is None or not isinstance(label, str):
             return None
         matches = [
             option_id for option_id, text in definition.options.items() if text == label
         ]
         if len(matches) > 1:
             raise ConversionError(
-                f"option label {label!r} is ambiguous for field {key!r}",
+                f"option label {brief_repr(label)} is ambiguous "
+                f"for field {brief_repr(key)}",
                 value=matches,
                 expected="one option with that label",
                 hint="pass the option id instead of the label",
@@ -765,9 +513,10 @@ class FieldCatalog:
         digest, unless two contents collide in SHA-256.
         """
         if self._fingerprint is None:
-            self._fingerprint = hashlib.sha256(
-                self._canonical_json().encode()
-            ).hexdigest()
+            # surrogatepass encodes a lone surrogate from a JSON "\ud800"
+            # escape, which strict UTF-8 rejects, and is still one-to-one.
+            encoded = self._canonical_json().encode("utf-8", "surrogatepass")
+            self._fingerprint = hashlib.sha256(encoded).hexdigest()
         return self._fingerprint
 
     def _canonical_json(self) -> str:
