@@ -8,20 +8,21 @@ exception, never hangs, never changes its input, never returns lists or
 dicts shared with its input, and costs time linear in the input size.
 
 The first part is a table of named cases, one hostile value and one
-function each. The second part holds the Hypothesis properties, which feed
-arbitrary JSON and near-valid payloads (the guide's examples with fields
-retyped, removed, added or doubled) to every public function;
+function each. The second part contains the Hypothesis properties, which
+feed arbitrary JSON and near-valid payloads (the guide's examples with
+fields retyped, removed, added or doubled) to every public function.
 ``tests/test_fuzz_long.py`` runs the same properties with many more
-examples. ``docs/hostile-input.md`` lists every case and its outcome.
+examples, and ``docs/hostile-input.md`` lists every case and its outcome.
 
 A case that shows a bug is a strict xfail whose reason names what breaks,
-so the fix turns it into a failure that asks for the marker to go.
+so a fix turns it into an XPASS failure until the marker is removed.
 """
 
 from __future__ import annotations
 
 import copy
 import dataclasses
+import gc
 import itertools
 import json
 import math
@@ -36,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from marshmallow import ValidationError
 
@@ -146,7 +147,7 @@ def fingerprint(value: Any) -> list[Any]:
     """Flatten ``value`` into comparable tokens without recursion.
 
     Integers are written in hex, which has no digit limit, and floats with
-    ``float.hex``, which tells -0.0 from 0.0 and spells NaN.
+    ``float.hex``, which keeps -0.0 apart from 0.0 and spells NaN.
     """
     tokens: list[Any] = []
     stack = [value]
@@ -252,7 +253,7 @@ def check_hostile(
     may_share: bool = False,
     **kwargs: Any,
 ) -> Any:
-    """Call ``function`` and check the promise; return its result or rejection.
+    """Call ``function``, check the promise and return its result or rejection.
 
     :param json_in: whether the arguments hold only JSON values, so that the
         result must hold only JSON values too.
@@ -304,7 +305,7 @@ class ReadOnlyMapping(Mapping[str, Any]):
 
 
 class BrokenItemsError(Exception):
-    """Raised by BrokenItems; the library must not turn it into something else."""
+    """The error that BrokenItems raises, which must reach the caller unchanged."""
 
 
 class BrokenItems(dict[str, Any]):
@@ -323,29 +324,48 @@ class BrokenItems(dict[str, Any]):
         raise BrokenItemsError("iter")
 
 
-def best_time(function: Callable[[], Any], repeat: int = 3) -> float:
-    """Return the fastest of ``repeat`` runs of ``function``, in seconds."""
-    timings = []
-    for _ in range(repeat):
+def run_time(function: Callable[[], Any]) -> float:
+    """Return how long one run of ``function`` takes, in seconds.
+
+    The garbage collector is off during the run, as timeit turns it off: a
+    full collection walks every object of the test process, so its cost
+    has nothing to do with the input size.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
         start = time.perf_counter()
         function()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
+        return time.perf_counter() - start
+    finally:
+        if enabled:
+            gc.enable()
 
 
 #: Time at 10 N over time at N: linear cost gives about 10, quadratic 100.
 MAX_GROWTH = 30
 
 
-def growth(make: Callable[[int], Callable[[], Any]], size: int) -> float:
-    """Return how much slower ``make(10 * size)()`` runs than ``make(size)()``."""
+def growth(
+    make: Callable[[int], Callable[[], Any]], size: int, repeat: int = 5
+) -> float:
+    """Return how much slower ``make(10 * size)()`` runs than ``make(size)()``.
+
+    Both run once to warm caches, then ``repeat`` times in turn, and the
+    fastest run of each counts, so a busy machine slows both sizes alike.
+    """
     small, large = make(size), make(10 * size)
-    small()  # warm caches and compiled plans
-    return best_time(large) / max(best_time(small), 1e-6)
+    small()
+    large()
+    small_times, large_times = [], []
+    for _ in range(repeat):
+        small_times.append(run_time(small))
+        large_times.append(run_time(large))
+    return min(large_times) / max(min(small_times), 1e-6)
 
 
 # Named cases. A test named test_<unit>_<case> feeds one hostile value to one
-# public function. Strict xfails mark bugs: the reason says what breaks, and
+# public function. Strict xfails mark bugs: the reason names what breaks, and
 # raises= names the exception the bug raises today.
 
 
@@ -410,7 +430,7 @@ def test_to_v2_bool_for_int(key: str, value: bool) -> None:
 
 
 def test_to_v2_follower_bare_id() -> None:
-    """v1 listed followers as bare user ids; such an id becomes a record."""
+    """v1 listed followers as bare user ids, so such an id becomes a record."""
     assert to_v2("follower", 5) == {"user_id": 5, "add_time": None}
 
 
@@ -423,25 +443,21 @@ def test_to_v2_huge_int_id() -> None:
     assert to_v2("deal", {"id": 10**400})["id"] == 10**400
 
 
-@bug("repr() of a 5000-digit int in the error message raises ValueError", ValueError)
 def test_to_v2_huge_int_flag() -> None:
     with pytest.raises(ConversionError, match=r"^invalid boolean"):
         to_v2("deal", {"deleted": 10**HUGE_DIGITS})
 
 
-@bug("int() of a 5000-digit id string raises ValueError", ValueError)
 def test_to_v2_huge_numeric_string_id() -> None:
     with pytest.raises(ConversionError):
         to_v2("deal", {"id": "1" * HUGE_DIGITS})
 
 
-@bug("int() of a 5000-digit label id raises ValueError", ValueError)
 def test_to_v2_huge_numeric_string_label() -> None:
     with pytest.raises(ConversionError):
         to_v2("deal", {"label": "1" * HUGE_DIGITS})
 
 
-@bug("int() of a 5000-digit option id raises ValueError", ValueError)
 def test_to_v2_huge_numeric_string_option() -> None:
     with pytest.raises(ConversionError):
         to_v2("deal", {SET_KEY: "1" * HUGE_DIGITS}, fields=DEAL_FIELDS)
@@ -488,14 +504,12 @@ def test_to_v2_non_json_values_pass() -> None:
     assert out["title"] == b"x"
 
 
-@bug("a tuple is passed on uncopied, so the list inside it is shared")
-def test_to_v2_tuple_value_shared() -> None:
+def test_to_v2_tuple_value_copied() -> None:
     payload = {"x": (1, [2])}
     assert shared_containers(to_v2("deal", payload), payload) == []
 
 
-@bug("a nested OrderedDict is passed on uncopied, so the output shares it")
-def test_to_v2_ordered_dict_value_shared() -> None:
+def test_to_v2_ordered_dict_value_copied() -> None:
     payload = {"x": OrderedDict(a=[1])}
     assert shared_containers(to_v2("deal", payload), payload) == []
 
@@ -530,10 +544,6 @@ def test_to_v2_deep_nesting_custom_field() -> None:
         to_v2("deal", {TEXT_KEY: nested_list(DEEP)})
 
 
-@bug(
-    "repr() of the deep value in the error message raises RecursionError",
-    RecursionError,
-)
 def test_to_v2_deep_nesting_id() -> None:
     with pytest.raises(ConversionError):
         to_v2("deal", {"id": nested_list(DEEP)})
@@ -567,8 +577,30 @@ def test_to_v2_conflicting_custom_fields() -> None:
         to_v2("deal", {TEXT_KEY: "a", "custom_fields": {TEXT_KEY: "b"}})
 
 
+#: Two v1 spellings of one field, with values that disagree.
+V1_ALIAS_CONFLICTS = [
+    pytest.param("pipeline", {"active_flag": True, "active": False}, id="pipeline"),
+    pytest.param("person", {"is_active": True, "active_flag": False}, id="person"),
+    pytest.param(
+        "organization", {"active_flag": False, "is_active": True}, id="organization"
+    ),
+    pytest.param(
+        "activity",
+        {"location_formatted_location": "a", "location_formatted_address": "b"},
+        id="activity",
+    ),
+]
+
+
+@bug("the last of two v1 spellings wins and the other value is dropped silently")
+@pytest.mark.parametrize(("entity", "payload"), V1_ALIAS_CONFLICTS)
+def test_to_v2_alias_conflict(entity: str, payload: dict[str, Any]) -> None:
+    with pytest.raises(ConversionError, match=r"^conflicting values"):
+        to_v2(entity, payload)
+
+
 def test_to_v2_label_ids_win_over_label() -> None:
-    """As docs/decisions.md says, label_ids wins; to_v2_lossless keeps label."""
+    """label_ids wins, as docs/decisions.md decides, and to_v2_lossless keeps label."""
     payload = {"label": "1", "label_ids": [2]}
     assert to_v2("person", payload)["label_ids"] == [2]
     assert to_v2_lossless("person", payload)[1]["label"] == "1"
@@ -601,26 +633,22 @@ def test_to_v2_strict_ambiguous_custom_value() -> None:
         to_v2("deal", {"a" * 40: "1,2"}, strict=True)
 
 
-@bug("frozenset(5) raises TypeError", TypeError)
 def test_to_v2_include_fields_wrong_type() -> None:
     with pytest.raises(ConversionError):
         to_v2("deal", {}, include_fields=5)  # type: ignore[arg-type]
 
 
-@bug("frozenset(5) raises TypeError", TypeError)
 def test_to_v2_custom_fields_argument_wrong_type() -> None:
     with pytest.raises(ConversionError):
         to_v2("deal", {"a" * 40: 1}, custom_fields=5)  # type: ignore[arg-type]
 
 
-@bug("a custom field subfield's list is copied by reference")
-def test_to_v2_custom_subfield_list_shared() -> None:
+def test_to_v2_custom_subfield_list_copied() -> None:
     payload = {f"{TEXT_KEY}_timezone_id": [1]}
     assert shared_containers(to_v2("deal", payload), payload) == []
 
 
-@bug("a deal product's comments list is copied by reference")
-def test_to_v2_deal_product_comments_shared() -> None:
+def test_to_v2_deal_product_comments_copied() -> None:
     payload = {"comments": [1]}
     assert shared_containers(to_v2("deal_product", payload), payload) == []
 
@@ -668,6 +696,31 @@ def test_to_v1_conflicting_owner_and_user() -> None:
         to_v1("deal", {"owner_id": 1, "user_id": 2})
 
 
+#: Two v2 spellings of one field, with values that disagree.
+V2_ALIAS_CONFLICTS = [
+    pytest.param(
+        "activity",
+        {"participants": [{"person_id": 1, "primary": True, "primary_flag": False}]},
+        id="participant",
+    ),
+    pytest.param(
+        "activity",
+        {"attendees": [{"email": "a@example.com", "email_address": "b@example.com"}]},
+        id="attendee",
+    ),
+    pytest.param(
+        "person", {"im": [{"value": "a"}], "ims": [{"value": "b"}]}, id="person"
+    ),
+]
+
+
+@bug("the last of two v2 spellings wins and the other value is dropped silently")
+@pytest.mark.parametrize(("entity", "payload"), V2_ALIAS_CONFLICTS)
+def test_to_v1_alias_conflict(entity: str, payload: dict[str, Any]) -> None:
+    with pytest.raises(ConversionError, match=r"^conflicting values"):
+        to_v1(entity, payload)
+
+
 def test_to_v1_custom_fields_not_object() -> None:
     with pytest.raises(ConversionError, match=r"^invalid custom_fields"):
         to_v1("deal", {"custom_fields": [1]})
@@ -684,13 +737,11 @@ def test_to_v1_deep_nesting() -> None:
         to_v1("deal", {"x": nested_list(DEEP)})
 
 
-@bug("str() of a 5000-digit visible_to raises ValueError", ValueError)
 def test_to_v1_huge_int_visible_to() -> None:
     with pytest.raises(ConversionError):
         to_v1("deal", {"visible_to": 10**HUGE_DIGITS})
 
 
-@bug("str() of a 5000-digit option id raises ValueError", ValueError)
 def test_to_v1_huge_int_option() -> None:
     with pytest.raises(ConversionError):
         to_v1(
@@ -698,32 +749,27 @@ def test_to_v1_huge_int_option() -> None:
         )
 
 
-@bug("str() of a deep list in a custom field raises RecursionError", RecursionError)
 def test_to_v1_deep_nesting_custom_list() -> None:
     with pytest.raises(ConversionError):
         to_v1("deal", {"custom_fields": {"a" * 40: nested_list(DEEP)}})
 
 
-@bug("lists inside a set field's value become the text '[1],[2]'")
 def test_to_v1_set_items_not_ids() -> None:
     value = {"custom_fields": {SET_KEY: [[1], {"id": [2]}]}}
     with pytest.raises(ConversionError):
         to_v1("deal", value, fields=DEAL_FIELDS)
 
 
-@bug("a non-string custom_fields key is copied to the v1 root, where to_v2 rejects it")
 def test_to_v1_custom_fields_key_not_string() -> None:
     with pytest.raises(ConversionError, match=r"^invalid key"):
         to_v1("deal", {"custom_fields": {1: "x"}})
 
 
-@bug("a root custom key silently replaces the custom_fields value of the same key")
 def test_to_v1_custom_key_collides_with_root() -> None:
     with pytest.raises(ConversionError):
         to_v1("deal", {"custom_fields": {TEXT_KEY: "a"}, TEXT_KEY: "b"})
 
 
-@bug("a root <key>_currency silently replaces the currency inside custom_fields")
 def test_to_v1_custom_subfield_collides_with_root() -> None:
     payload = {
         "custom_fields": {MONETARY_KEY: {"value": 1, "currency": "EUR"}},
@@ -733,16 +779,20 @@ def test_to_v1_custom_subfield_collides_with_root() -> None:
         to_v1("deal", payload, fields=DEAL_FIELDS)
 
 
-@bug("a list inside a composite custom field value is copied by reference")
-def test_to_v1_custom_subfield_list_shared() -> None:
+def test_to_v1_custom_subfield_list_copied() -> None:
     payload = {"custom_fields": {"a" * 40: {"value": 1, "currency": [1]}}}
     assert shared_containers(to_v1("deal", payload), payload) == []
 
 
-@bug("the parts of a v2 address object are copied by reference")
-def test_to_v1_address_part_shared() -> None:
+def test_to_v1_address_part_copied() -> None:
     payload = {"address": {"value": [1]}}
     assert shared_containers(to_v1("organization", payload), payload) == []
+
+
+@bug("derived v1 fields such as weighted_value_currency reuse the currency object")
+def test_to_v1_derived_currency_copied() -> None:
+    payload = {"currency": ["EUR"], "value": 5, "acv": 1}
+    assert shared_containers(to_v1("deal", payload), payload) == []
 
 
 def test_to_v1_removed_not_mapping() -> None:
@@ -750,7 +800,6 @@ def test_to_v1_removed_not_mapping() -> None:
         to_v1("deal", {"id": 1}, removed=[1])  # type: ignore[arg-type]
 
 
-@bug("iterating removed['__absent__'] = 5 raises TypeError", TypeError)
 def test_to_v1_removed_absent_not_list() -> None:
     with pytest.raises(ConversionError):
         to_v1("deal", {"id": 1}, removed={"__absent__": 5})
@@ -792,13 +841,19 @@ def test_to_v2_lossless_mixed_example(entity: str) -> None:
         assert same_json(to_v1(entity, pair[0], removed=pair[1]), payload)
 
 
-@bug(
-    "to_v1 with strict=True rejects the integer that to_v2 with strict=True accepted",
-    ConversionError,
-)
 def test_to_v2_lossless_strict_integer_custom_value() -> None:
     to_v2("deal", {"a" * 40: 5}, strict=True)
     to_v2_lossless("deal", {"a" * 40: 5}, strict=True)
+
+
+@bug(
+    "to_v2 passes a list of floats through an untyped custom field, and to_v1 "
+    "then rejects it as option ids",
+    ConversionError,
+)
+def test_to_v2_lossless_custom_list_of_non_ids() -> None:
+    assert "custom_fields" in to_v2("deal", {"a" * 40: [1.5]})
+    to_v2_lossless("deal", {"a" * 40: [1.5]})
 
 
 # humanize and dehumanize
@@ -836,33 +891,28 @@ def test_dehumanize_megabyte_label() -> None:
     assert short(caught.value)
 
 
-@bug("humanize and the custom field both write deal_size; the first value is lost")
 def test_humanize_name_collision() -> None:
     record = {"custom_fields": {ENUM_KEY: 31, "deal_size": "x"}}
     with pytest.raises(ConversionError):
         humanize("deal", record, fields=DEAL_FIELDS)
 
 
-@bug("deal_size and its hex key both write one key; the first value is lost")
 def test_dehumanize_name_collision() -> None:
     record = {"custom_fields": {"deal_size": "Small", ENUM_KEY: "Medium"}}
     with pytest.raises(ConversionError):
         dehumanize("deal", record, fields=DEAL_FIELDS)
 
 
-@bug("fields=None raises AttributeError on None.fingerprint", AttributeError)
 def test_humanize_fields_none() -> None:
     with pytest.raises(ConversionError):
         humanize("deal", {"custom_fields": {}}, fields=None)  # type: ignore[arg-type]
 
 
-@bug("an unhashable entity raises TypeError in the name cache", TypeError)
 def test_humanize_entity_wrong_type() -> None:
     with pytest.raises(ConversionError):
         humanize(["deal"], {"custom_fields": {}}, fields=DEAL_FIELDS)  # type: ignore[arg-type]
 
 
-@bug("an unknown entity raises an undocumented plain ValueError", ValueError)
 def test_humanize_entity_unknown() -> None:
     with pytest.raises(ConversionError):
         humanize("nope", {"custom_fields": {}}, fields=DEAL_FIELDS)
@@ -908,25 +958,16 @@ def test_field_catalog_megabyte_name() -> None:
     assert humanize("deal", {"custom_fields": {"a" * 40: 1}}, fields=catalog)
 
 
-@bug(
-    "a deep response makes repr() in the error message raise RecursionError",
-    RecursionError,
-)
 def test_field_catalog_deep_nesting() -> None:
     with pytest.raises(ConversionError):
         FieldCatalog.from_json(nested_list(DEEP))
 
 
-@bug(
-    "fingerprint encodes a lone surrogate to UTF-8 and raises UnicodeEncodeError",
-    UnicodeEncodeError,
-)
 def test_field_catalog_lone_surrogate() -> None:
     rows = [{"key": "a" * 40, "name": "\ud800", "field_type": "varchar"}]
     outcome(lambda: to_v2("deal", {"a" * 40: "x"}, fields=FieldCatalog.from_json(rows)))
 
 
-@bug("int() of a 5000-digit option id string raises ValueError", ValueError)
 def test_field_catalog_huge_option_id_string() -> None:
     rows = [
         {
@@ -939,10 +980,6 @@ def test_field_catalog_huge_option_id_string() -> None:
     outcome(FieldCatalog.from_json, rows)
 
 
-@bug(
-    "fingerprint calls str() on a 5000-digit option id and raises ValueError",
-    ValueError,
-)
 def test_field_catalog_huge_option_id() -> None:
     rows = [
         {
@@ -969,7 +1006,6 @@ def test_field_catalog_file_not_json(tmp_path: Path) -> None:
         FieldCatalog.from_file(path)
 
 
-@bug("json.loads of a 10,000-deep file raises RecursionError", RecursionError)
 def test_field_catalog_file_deep_nesting(tmp_path: Path) -> None:
     path = tmp_path / "dealFields.json"
     path.write_text("[" * DEEP + "]" * DEEP, encoding="utf-8")
@@ -977,7 +1013,6 @@ def test_field_catalog_file_deep_nesting(tmp_path: Path) -> None:
         FieldCatalog.from_file(path)
 
 
-@bug("json.loads of a 5000-digit number raises ValueError", ValueError)
 def test_field_catalog_file_huge_int(tmp_path: Path) -> None:
     path = tmp_path / "dealFields.json"
     path.write_text("1" * HUGE_DIGITS, encoding="utf-8")
@@ -985,7 +1020,6 @@ def test_field_catalog_file_huge_int(tmp_path: Path) -> None:
         FieldCatalog.from_file(path)
 
 
-@bug("os.fspath(None) raises TypeError", TypeError)
 def test_field_catalog_file_path_none() -> None:
     with pytest.raises(ConversionError):
         FieldCatalog.from_file(None)  # type: ignore[arg-type]
@@ -994,14 +1028,12 @@ def test_field_catalog_file_path_none() -> None:
 # Requests
 
 
-@bug("a method that is not a string raises TypeError on purpose", TypeError)
 @pytest.mark.parametrize("method", [None, 5, b"GET"], ids=repr)
 def test_convert_route_method_not_string(method: Any) -> None:
     with pytest.raises(ConversionError):
         convert_route(method, "/v1/deals")
 
 
-@bug("a path that is not a string raises TypeError on purpose", TypeError)
 @pytest.mark.parametrize("path", [None, 5, b"/v1/deals"], ids=repr)
 def test_convert_route_path_not_string(path: Any) -> None:
     with pytest.raises(ConversionError):
@@ -1030,24 +1062,18 @@ def test_convert_route_megabyte_id() -> None:
     assert route.path == "/api/v2/deals/" + "9" * MEGABYTE
 
 
-@bug("the message copies the whole 1 MB path")
 def test_convert_route_megabyte_path() -> None:
     with pytest.raises(ConversionError) as caught:
         convert_route("GET", "/v1/deals/x/" + "y" * MEGABYTE)
     assert short(caught.value)
 
 
-@bug(
-    "the message copies the path's lone surrogate, which UTF-8 cannot encode",
-    UnicodeEncodeError,
-)
 def test_convert_route_surrogate_message() -> None:
     with pytest.raises(ConversionError) as caught:
         convert_route("GET", "/v1/deals/\udcff")
     str(caught.value).encode("utf-8")
 
 
-@bug("a query that is not a mapping raises AttributeError on .items()", AttributeError)
 @pytest.mark.parametrize("query", [5, [1], "start=0"], ids=repr)
 def test_convert_query_query_not_mapping(query: Any) -> None:
     with pytest.raises(ConversionError):
@@ -1062,19 +1088,16 @@ def test_convert_query_value_wrong_type(value: Any) -> None:
         convert_query("GET", "/v1/deals", {"status": value})
 
 
-@bug("joining a 10,000-deep list value raises RecursionError", RecursionError)
 def test_convert_query_deep_list_value() -> None:
     with pytest.raises(ConversionError):
         convert_query("GET", "/v1/deals", {"ids": nested_list(DEEP)})
 
 
-@bug("str() of a 5000-digit query value raises ValueError", ValueError)
 def test_convert_query_huge_int_value() -> None:
     with pytest.raises(ConversionError):
         convert_query("GET", "/v1/deals", {"filter_id": 10**HUGE_DIGITS})
 
 
-@bug("int() of a 5000-digit start in the query string raises ValueError", ValueError)
 def test_convert_query_huge_start() -> None:
     with pytest.raises(ConversionError):
         convert_query("GET", "/v1/deals?start=" + "9" * HUGE_DIGITS)
@@ -1085,13 +1108,11 @@ def test_convert_query_conflicting_spellings() -> None:
         convert_query("GET", "/v1/deals", {"user_id": 1, "owner_id": 2})
 
 
-@bug("follower_ids that is not a mapping raises AttributeError", AttributeError)
 def test_convert_route_follower_ids_not_mapping() -> None:
     with pytest.raises(ConversionError):
         convert_route("DELETE", "/v1/deals/1/followers/2", follower_ids=5)  # type: ignore[arg-type]
 
 
-@bug("str() of a 5000-digit follower user id raises ValueError", ValueError)
 def test_convert_route_follower_ids_huge_int() -> None:
     ids: dict[int | str, int | str] = {2: 10**HUGE_DIGITS}
     with pytest.raises(ConversionError):
@@ -1104,23 +1125,17 @@ def test_convert_body_not_mapping(body: Any) -> None:
         convert_body("deal", body, "POST")
 
 
-@bug("an undocumented plain ValueError for a method without a body", ValueError)
 @pytest.mark.parametrize("method", ["GET", None, 5], ids=repr)
 def test_convert_body_method_without_body(method: Any) -> None:
     with pytest.raises(ConversionError):
         convert_body("deal", {"title": "x"}, method)
 
 
-@bug(
-    "an unknown entity raises a plain ValueError, where to_v2 raises ConversionError",
-    ValueError,
-)
 def test_convert_body_entity_unknown() -> None:
     with pytest.raises(ConversionError):
         convert_body("nope", {"title": "x"}, "POST")
 
 
-@bug("a list or dict as a price currency raises TypeError: unhashable type", TypeError)
 def test_convert_body_unhashable_currency() -> None:
     body = {"prices": [{"currency": [1]}, {"currency": {}}]}
     with pytest.raises(ConversionError):
@@ -1133,7 +1148,6 @@ def test_convert_request_body_on_get() -> None:
     assert caught.value.path == ("body",)
 
 
-@bug("an entity that disagrees with the route raises a plain ValueError", ValueError)
 def test_convert_request_entity_mismatch() -> None:
     with pytest.raises(ConversionError):
         convert_request("POST", "/v1/deals", body={"title": "x"}, entity="person")
@@ -1158,7 +1172,6 @@ def v2_delivery(**meta: Any) -> dict[str, Any]:
     return {"meta": {"action": "create", "entity": "deal", **meta}, "data": {"id": 1}}
 
 
-@bug("a payload that is not a mapping raises TypeError on purpose", TypeError)
 @pytest.mark.parametrize("payload", [None, [], "x"], ids=repr)
 def test_normalize_webhook_payload_not_mapping(payload: Any) -> None:
     with pytest.raises(ConversionError):
@@ -1208,40 +1221,31 @@ def test_normalize_webhook_timestamp_invalid(timestamp: Any) -> None:
         normalize_webhook(v1_delivery(timestamp=timestamp))
 
 
-@bug("a list as meta.action raises TypeError: unhashable type", TypeError)
 def test_normalize_webhook_list_action() -> None:
     with pytest.raises(ConversionError):
         normalize_webhook(v1_delivery(action=[]))
 
 
-@bug("a dict as a v2 meta.action raises TypeError: unhashable type", TypeError)
 def test_normalize_webhook_v2_dict_action() -> None:
     with pytest.raises(ConversionError):
         normalize_webhook(v2_delivery(action={}))
 
 
-@bug("str() of a 5000-digit meta.id raises ValueError", ValueError)
 def test_normalize_webhook_huge_int_id() -> None:
     with pytest.raises(ConversionError):
         normalize_webhook(v1_delivery(id=10**HUGE_DIGITS))
 
 
-@bug("int() of a 5000-digit v2 entity_id raises ValueError", ValueError)
 def test_normalize_webhook_huge_entity_id() -> None:
     with pytest.raises(ConversionError):
         normalize_webhook(v2_delivery(entity_id="1" * HUGE_DIGITS), to="v1")
 
 
-@bug("int() of a 5000-digit v2 timestamp string raises ValueError", ValueError)
 def test_normalize_webhook_huge_timestamp_string() -> None:
     with pytest.raises(ConversionError):
         normalize_webhook(v2_delivery(timestamp="9" * HUGE_DIGITS))
 
 
-@bug(
-    "repr() of a deep current.id in the error message raises RecursionError",
-    RecursionError,
-)
 def test_normalize_webhook_deep_nesting_id() -> None:
     payload = v1_delivery()
     payload["current"] = {"id": nested_list(DEEP)}
@@ -1249,19 +1253,16 @@ def test_normalize_webhook_deep_nesting_id() -> None:
         normalize_webhook(payload)
 
 
-@bug("a v1 meta's change_source, host, type and is_bulk_update are copied by reference")
-def test_normalize_webhook_meta_list_shared() -> None:
+def test_normalize_webhook_meta_list_copied() -> None:
     payload = v1_delivery(change_source=["app"])
     assert shared_containers(normalize_webhook(payload), payload) == []
 
 
-@bug("a body that is not a mapping raises TypeError on purpose", TypeError)
 def test_convert_webhook_subscription_body_not_mapping() -> None:
     with pytest.raises(ConversionError):
         convert_webhook_subscription(None)  # type: ignore[arg-type]
 
 
-@bug("a list as event_action raises TypeError: unhashable type", TypeError)
 def test_convert_webhook_subscription_list_action() -> None:
     with pytest.raises(ConversionError):
         convert_webhook_subscription({"event_action": [], "event_object": "deal"})
@@ -1279,7 +1280,6 @@ def v1_page(*records: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@bug("a payload that is not a mapping raises TypeError on purpose", TypeError)
 @pytest.mark.parametrize("payload", [None, [], "x"], ids=repr)
 def test_convert_envelope_payload_not_mapping(payload: Any) -> None:
     with pytest.raises(ConversionError):
@@ -1323,14 +1323,12 @@ def test_convert_envelope_lossless_round_trip() -> None:
     assert same_json(convert_envelope("deal", envelope, to="v1", removed=removed), page)
 
 
-@bug("a v1 list without additional_data gets one on the way back")
-def test_convert_envelope_lossless_adds_additional_data() -> None:
+def test_convert_envelope_lossless_no_additional_data() -> None:
     page = {"success": True, "data": [{"id": 1}]}
     envelope, removed = convert_envelope_lossless("deal", page)
     assert same_json(convert_envelope("deal", envelope, to="v1", removed=removed), page)
 
 
-@bug("a next_cursor that is not a string is copied into the envelope")
 def test_convert_envelope_next_cursor_wrong_type() -> None:
     page = v1_page({"id": 1})
     page["additional_data"]["pagination"]["more_items_in_collection"] = True
@@ -1369,8 +1367,7 @@ def test_schema_load_deep_nesting() -> None:
         schema_for("deal", "v1")(to="v2").load({"id": 1, "x": nested_list(DEEP)})
 
 
-@bug("load returns the input's nested lists and dicts, not copies")
-def test_schema_load_shares_nested_containers() -> None:
+def test_schema_load_copies_nested_containers() -> None:
     from pipedrive_shapes.schemas import schema_for
 
     record = {"id": 1, "x": [1], "user_id": {"id": 2, "value": 2}}
@@ -1378,9 +1375,6 @@ def test_schema_load_shares_nested_containers() -> None:
     assert shared_containers(loaded, record) == []
 
 
-@bug(
-    "repr() of a deep id in the conversion error raises RecursionError", RecursionError
-)
 def test_schema_load_deep_nesting_id() -> None:
     from pipedrive_shapes.schemas import schema_for
 
@@ -1388,7 +1382,6 @@ def test_schema_load_deep_nesting_id() -> None:
         schema_for("deal", "v1")().load({"id": nested_list(DEEP)})
 
 
-@bug("int() of a 5000-digit id string raises ValueError", ValueError)
 def test_schema_load_huge_numeric_string_id() -> None:
     from pipedrive_shapes.schemas import schema_for
 
@@ -1421,20 +1414,9 @@ BAD_INPUTS = {
     "deep_nesting": b'{"id": 1, "x": ' + b"[" * DEEP + b"]" * DEEP + b"}",
     "huge_int": b'{"id": 1, "value": 1' + b"0" * HUGE_DIGITS + b"}",
 }
-CLI_BUGS = {
-    "huge_int": "json's ValueError for a 5000-digit number escapes as a traceback",
-}
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(name, marks=bug(CLI_BUGS[name], (RecursionError, ValueError)))
-        if name in CLI_BUGS
-        else name
-        for name in BAD_INPUTS
-    ],
-)
+@pytest.mark.parametrize("name", list(BAD_INPUTS))
 def test_cli_convert_bad_input(name: str, tmp_path: Path, capsys: Any) -> None:
     source = tmp_path / "input.json"
     source.write_bytes(BAD_INPUTS[name])
@@ -1463,16 +1445,7 @@ def test_cli_convert_duplicate_keys(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            "huge_int",
-            marks=bug("json's ValueError for a 5000-digit number escapes", ValueError),
-        ),
-        "invalid_utf8",
-        "nan_literal",
-        "deep_nesting",
-    ],
+    "name", ["huge_int", "invalid_utf8", "nan_literal", "deep_nesting"]
 )
 def test_cli_webhook_bad_input(name: str, tmp_path: Path, capsys: Any) -> None:
     source = tmp_path / "delivery.json"
@@ -1481,25 +1454,13 @@ def test_cli_webhook_bad_input(name: str, tmp_path: Path, capsys: Any) -> None:
     assert "error" in capsys.readouterr().err
 
 
-@bug("a list as meta.action escapes as TypeError", TypeError)
 def test_cli_webhook_list_action(tmp_path: Path) -> None:
     source = tmp_path / "delivery.json"
     source.write_text(json.dumps(v1_delivery(action=[])), encoding="utf-8")
     assert run_cli("webhook", "--to", "v2", str(source)) == 1
 
 
-@pytest.mark.parametrize(
-    "name",
-    [
-        pytest.param(
-            "huge_int",
-            marks=bug("json's ValueError for a 5000-digit number escapes", ValueError),
-        ),
-        "invalid_utf8",
-        "scalar",
-        "deep_nesting",
-    ],
-)
+@pytest.mark.parametrize("name", ["huge_int", "invalid_utf8", "scalar", "deep_nesting"])
 def test_cli_request_bad_body(name: str, tmp_path: Path, capsys: Any) -> None:
     body = tmp_path / "body.json"
     body.write_bytes(BAD_INPUTS[name])
@@ -1507,7 +1468,6 @@ def test_cli_request_bad_body(name: str, tmp_path: Path, capsys: Any) -> None:
     assert "error" in capsys.readouterr().err
 
 
-@bug("a list as a price currency escapes as TypeError", TypeError)
 def test_cli_request_unhashable_currency(tmp_path: Path) -> None:
     body = tmp_path / "body.json"
     body.write_text(
@@ -1554,7 +1514,7 @@ def set_value(size: int) -> str:
 
 
 def test_to_v2_many_options_linear_cost() -> None:
-    """A 100,000-option set value converts both ways and humanizes in linear time."""
+    """A 100,000-option set value converts both ways in linear time."""
 
     def make(size: int) -> Callable[[], Any]:
         record = {"id": 1, SET_KEY: set_value(size)}
@@ -1562,26 +1522,43 @@ def test_to_v2_many_options_linear_cost() -> None:
         def run() -> None:
             v2 = to_v2("deal", record, fields=DEAL_FIELDS)
             to_v1("deal", v2, fields=DEAL_FIELDS)
-            readable = humanize("deal", v2, fields=DEAL_FIELDS)
-            dehumanize("deal", readable, fields=DEAL_FIELDS)
 
         return run
 
     assert growth(make, 10_000) < MAX_GROWTH
 
 
+def test_humanize_many_options_linear_cost() -> None:
+    """A 30,000-option set value gets labels and ids back in linear time."""
+
+    def make(size: int) -> Callable[[], Any]:
+        v2 = to_v2("deal", {"id": 1, SET_KEY: set_value(size)}, fields=DEAL_FIELDS)
+
+        def run() -> None:
+            readable = humanize("deal", v2, fields=DEAL_FIELDS)
+            dehumanize("deal", readable, fields=DEAL_FIELDS)
+
+        return run
+
+    assert growth(make, 3_000, repeat=3) < MAX_GROWTH
+
+
 def test_to_v2_megabyte_label_linear_cost() -> None:
-    """A 1 MB label string ("7,7,7,...") converts both ways in linear time."""
+    """A 200 KB label string ("7,7,7,...") converts both ways in linear time."""
 
     def make(size: int) -> Callable[[], Any]:
         record = {"id": 1, "label": ",".join("7" * (size // 2))}
         return lambda: to_v1("deal", to_v2("deal", record))
 
-    assert growth(make, MEGABYTE // 10) < MAX_GROWTH
+    assert growth(make, 20_000, repeat=3) < MAX_GROWTH
 
 
 def test_humanize_megabyte_option_label_linear_cost() -> None:
-    """A 1 MB option label loads, names and labels a value in linear time."""
+    """A 1 MB option label loads, names and labels a value in linear time.
+
+    N starts at 1 MB: below that, the strings fit in the CPU cache and the
+    ratio between 100 KB and 1 MB mixes cache misses into the growth.
+    """
 
     def make(size: int) -> Callable[[], Any]:
         options = [{"id": 1, "label": "L" * size}, {"id": 2, "label": "M" * size}]
@@ -1596,7 +1573,7 @@ def test_humanize_megabyte_option_label_linear_cost() -> None:
 
         return run
 
-    assert growth(make, MEGABYTE // 10) < MAX_GROWTH
+    assert growth(make, MEGABYTE, repeat=3) < MAX_GROWTH
 
 
 def test_to_v2_lossless_many_keys_linear_cost() -> None:
@@ -1610,19 +1587,17 @@ def test_to_v2_lossless_many_keys_linear_cost() -> None:
 
         return run
 
-    assert growth(make, 2_000) < MAX_GROWTH
+    assert growth(make, 1_000, repeat=3) < MAX_GROWTH
 
 
 def test_normalize_webhook_many_fields_linear_cost() -> None:
     def make(size: int) -> Callable[[], Any]:
         current = {"id": 1, **{f"{index:040x}": index for index in range(size)}}
         payload = v1_delivery(action="updated")
-        payload.update(
-            current=current, previous={**current, "id": 1}, event="updated.deal"
-        )
+        payload.update(current=current, previous={**current}, event="updated.deal")
         return lambda: normalize_webhook(normalize_webhook(payload), to="v1")
 
-    assert growth(make, 2_000) < MAX_GROWTH
+    assert growth(make, 1_000, repeat=3) < MAX_GROWTH
 
 
 def test_convert_envelope_many_records_linear_cost() -> None:
@@ -1630,29 +1605,29 @@ def test_convert_envelope_many_records_linear_cost() -> None:
         page = v1_page(*({"id": index, "title": "x"} for index in range(size)))
         return lambda: convert_envelope_lossless("deal", page)
 
-    assert growth(make, 2_000) < MAX_GROWTH
+    assert growth(make, 1_000, repeat=3) < MAX_GROWTH
 
 
-@bug("deduplicating the ids checks each id against a list: quadratic")
 def test_convert_query_many_ids_linear_cost() -> None:
+    """Deduplicating 100,000 ids, which v2 then rejects as too many, is linear."""
+
     def make(size: int) -> Callable[[], Any]:
         query = {"ids": ",".join(map(str, range(size)))}
         return lambda: outcome(convert_query, "GET", "/v1/deals", query)
 
-    assert growth(make, 1_000) < MAX_GROWTH
+    assert growth(make, 10_000, repeat=3) < MAX_GROWTH
 
 
-@bug("repeated ids[] parameters are joined with += and deduplicated by a list scan")
 def test_convert_query_repeated_ids_linear_cost() -> None:
     def make(size: int) -> Callable[[], Any]:
         path = "/v1/deals?" + "&".join(f"ids[]={index}" for index in range(size))
         return lambda: outcome(convert_query, "GET", path)
 
-    assert growth(make, 1_000) < MAX_GROWTH
+    assert growth(make, 5_000, repeat=3) < MAX_GROWTH
 
 
-@bug("fields with one name get _2, _3, ... by trying each suffix in turn: quadratic")
 def test_humanize_same_names_linear_cost() -> None:
+    """Fields of one name get _2, _3, ... in linear time."""
     runs = itertools.count()
 
     def make(size: int) -> Callable[[], Any]:
@@ -1669,10 +1644,9 @@ def test_humanize_same_names_linear_cost() -> None:
 
         return run
 
-    assert growth(make, 200) < MAX_GROWTH
+    assert growth(make, 300, repeat=3) < MAX_GROWTH
 
 
-@bug("attaching v1 subfield rows to their parents is quadratic in the row count")
 def test_field_catalog_many_subfields_linear_cost() -> None:
     def make(size: int) -> Callable[[], Any]:
         rows = [
@@ -1689,7 +1663,7 @@ def test_field_catalog_many_subfields_linear_cost() -> None:
         ]
         return lambda: FieldCatalog.from_json(rows, entity="deal")
 
-    assert growth(make, 200) < MAX_GROWTH
+    assert growth(make, 1_000, repeat=3) < MAX_GROWTH
 
 
 # Strategies
@@ -1747,13 +1721,12 @@ json_scalars = st.one_of(
 
 def json_values(keys: st.SearchStrategy[str]) -> st.SearchStrategy[Any]:
     """Arbitrary JSON values whose object keys come from ``keys``."""
-    return st.recursive(
-        json_scalars,
-        lambda children: (
-            st.lists(children, max_size=3) | st.dictionaries(keys, children, max_size=3)
-        ),
-        max_leaves=8,
-    )
+
+    def containers(children: st.SearchStrategy[Any]) -> st.SearchStrategy[Any]:
+        lists = st.lists(children, max_size=3)
+        return lists | st.dictionaries(keys, children, max_size=3)
+
+    return st.recursive(json_scalars, containers, max_leaves=8)
 
 
 any_json = json_values(st.text(max_size=6) | st.sampled_from(("id", "value", "")))
@@ -2030,104 +2003,105 @@ subscription_bodies = st.dictionaries(
 
 
 # Inputs that reach a known bug. The properties skip them with assume(), so
-# that they keep searching for new bugs; the named strict xfail test next to
-# each predicate's name pins the bug. Remove a predicate with its xfail.
+# that they keep searching for other bugs. Remove a predicate together with
+# the xfail marker of the named test that pins its bug.
 
 
-def _is_container(value: Any) -> bool:
-    return isinstance(value, dict | list)
+def _is_option_id(item: Any) -> bool:
+    option = item.get("id") if isinstance(item, dict) else item
+    return option is None or type(option) in (int, str, bool)
 
 
-#: v2 address objects, which to_v1 spreads over flat v1 keys.
-ADDRESS_KEYS = ("address", "postal_address", "location")
+def custom_list_of_non_ids(record: Any) -> bool:
+    """A custom field contains a list with an item that is no option id.
 
-
-def shares_known_container(record: Any) -> bool:
-    """A list or dict sits where a known bug passes it on uncopied.
-
-    The places are custom field subfields (test_to_v2_custom_subfield_list_shared,
-    test_to_v1_custom_subfield_list_shared), a deal product's comments
-    (test_to_v2_deal_product_comments_shared) and the parts of a v2 address
-    object (test_to_v1_address_part_shared).
+    Pinned by test_to_v2_lossless_custom_list_of_non_ids.
     """
     if not isinstance(record, dict):
         return False
-    if _is_container(record.get("comments")):
-        return True
-    for key, value in record.items():
-        if isinstance(key, str) and len(key) > 41 and _is_container(value):
-            return True
-    nested = [record.get(key) for key in ADDRESS_KEYS]
-    custom = record.get("custom_fields")
-    if isinstance(custom, dict):
-        nested.extend(custom.values())
     return any(
-        isinstance(value, dict) and any(map(_is_container, value.values()))
-        for value in nested
+        isinstance(key, str)
+        and len(key) >= 40
+        and isinstance(value, list)
+        and not all(map(_is_option_id, value))
+        for key, value in record.items()
     )
 
 
-def webhook_shares_known_container(payload: Any) -> bool:
-    """A delivery part reaches a known sharing bug: see shares_known_container.
+def deal_currency_container(entity: str, record: Any) -> bool:
+    """A v2 deal's currency is a list or dict, which to_v1 copies uncopied.
 
-    A v1 meta's is_bulk_update, type, change_source and host are passed on
-    uncopied too (test_normalize_webhook_meta_list_shared).
+    Pinned by test_to_v1_derived_currency_copied.
     """
-    if not isinstance(payload, dict):
-        return False
-    meta = payload.get("meta")
-    raw_keys = ("is_bulk_update", "type", "change_source", "host")
-    if isinstance(meta, dict) and any(_is_container(meta.get(key)) for key in raw_keys):
-        return True
-    parts = ("current", "previous", "data")
-    return any(shares_known_container(payload.get(part)) for part in parts)
-
-
-def webhook_meta_unhashable(payload: Any) -> bool:
-    """meta.action, meta.object or meta.entity is a list or dict.
-
-    Pinned by test_normalize_webhook_list_action and
-    test_normalize_webhook_v2_dict_action.
-    """
-    meta = payload.get("meta") if isinstance(payload, dict) else None
-    if not isinstance(meta, dict):
-        return False
-    return any(_is_container(meta.get(key)) for key in ("action", "object", "entity"))
-
-
-def subscription_unhashable(body: Any) -> bool:
-    """event_action or event_object is a list or dict.
-
-    Pinned by test_convert_webhook_subscription_list_action.
-    """
-    if not isinstance(body, dict):
-        return False
-    return any(_is_container(body.get(key)) for key in ("event_action", "event_object"))
-
-
-def has_surrogate(value: Any) -> bool:
-    """A string with a lone surrogate, which route errors copy into their message.
-
-    Pinned by test_convert_route_surrogate_message.
-    """
-    return isinstance(value, str) and any(
-        "\ud800" <= char <= "\udfff" for char in value
+    return (
+        entity == "deal"
+        and isinstance(record, dict)
+        and isinstance(record.get("currency"), dict | list)
     )
+
+
+#: Two spellings of one field, of v1 or of v2 records, that the converter
+#: reads both of. test_to_v2_alias_conflict and test_to_v1_alias_conflict pin
+#: that the last one wins when they disagree.
+ALIAS_PAIRS = (
+    ("active_flag", "active"),
+    ("is_active", "active_flag"),
+    ("location_formatted_location", "location_formatted_address"),
+    ("primary", "primary_flag"),
+    ("email", "email_address"),
+    ("im", "ims"),
+)
+
+
+def has_alias_pair(record: Any) -> bool:
+    """Some object in ``record`` has both spellings of one field."""
+    stack = [record]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            if any(first in item and second in item for first, second in ALIAS_PAIRS):
+                return True
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 # Properties, shared with tests/test_fuzz_long.py
 
 
+def reversed_keys(value: Any) -> Any:
+    """Copy ``value`` with the keys of every object in reverse order."""
+    if isinstance(value, dict):
+        return {key: reversed_keys(value[key]) for key in reversed(list(value))}
+    if isinstance(value, list):
+        return [reversed_keys(item) for item in value]
+    return value
+
+
+def check_key_order(
+    function: Callable[..., Any], entity: str, record: Any, result: Any, **kwargs: Any
+) -> None:
+    """Check that the order of a record's keys changes neither outcome nor result.
+
+    JSON objects are unordered, so two spellings of one field that disagree
+    must raise, not let the later key win.
+    """
+    if not isinstance(record, dict) or has_alias_pair(record):
+        return
+    again = outcome(function, entity, reversed_keys(record), **kwargs)
+    assert is_rejection(again) == is_rejection(result), "key order decides acceptance"
+    if not is_rejection(result):
+        assert same_json(again, result), "key order changes the result"
+
+
 def check_to_v2(
     entity: str, record: Any, catalog: FieldCatalog | None, strict: bool
 ) -> None:
-    """to_v2 returns or rejects; what it accepts survives the lossless round trip."""
-    assume(not shares_known_container(record))
+    """Check that to_v2 returns or rejects, and that what it accepts round-trips."""
     result = check_hostile(to_v2, entity, record, fields=catalog, strict=strict)
-    if is_rejection(result) or (strict and catalog is None):
-        # NOTE: strict=True without a catalog skips the round trip, because
-        # to_v1 then rejects integer custom values that to_v2 accepted;
-        # test_to_v2_lossless_strict_integer_custom_value pins that bug.
+    check_key_order(to_v2, entity, record, result, fields=catalog, strict=strict)
+    if is_rejection(result) or custom_list_of_non_ids(record):
         return
     pair = check_hostile(to_v2_lossless, entity, record, fields=catalog, strict=strict)
     assert not is_rejection(pair), (
@@ -2136,9 +2110,7 @@ def check_to_v2(
     v2, removed = pair
     assert same_json(v2, result)
     json.dumps(removed, allow_nan=False)
-    back = check_hostile(
-        to_v1, entity, v2, fields=catalog, removed=removed, strict=strict
-    )
+    back = check_hostile(to_v1, entity, v2, fields=catalog, removed=removed)
     assert not is_rejection(back), f"to_v1 rejects what to_v2 produced: {back}"
     if entity == "follower" and type(record) is int:
         # v1 listed followers as bare user ids; they come back as records.
@@ -2149,12 +2121,15 @@ def check_to_v2(
 def check_to_v1(
     entity: str, record: Any, catalog: FieldCatalog | None, strict: bool
 ) -> None:
-    assume(not shares_known_container(record))
-    check_hostile(to_v1, entity, record, fields=catalog, strict=strict)
+    shared = deal_currency_container(entity, record)
+    result = check_hostile(
+        to_v1, entity, record, fields=catalog, strict=strict, may_share=shared
+    )
+    check_key_order(to_v1, entity, record, result, fields=catalog, strict=strict)
 
 
 def check_humanize(record: Any, catalog: FieldCatalog) -> None:
-    """humanize returns or rejects, and dehumanize undoes what it returns."""
+    """Check that humanize returns or rejects, and that dehumanize undoes it."""
     result = check_hostile(humanize, "deal", record, fields=catalog)
     if is_rejection(result):
         return
@@ -2164,7 +2139,7 @@ def check_humanize(record: Any, catalog: FieldCatalog) -> None:
 
 
 def check_dehumanize(record: Any, catalog: FieldCatalog) -> None:
-    """dehumanize returns or rejects, and humanize undoes what it returns."""
+    """Check that dehumanize returns or rejects, and that humanize undoes it."""
     result = check_hostile(dehumanize, "deal", record, fields=catalog)
     if is_rejection(result):
         return
@@ -2174,7 +2149,7 @@ def check_dehumanize(record: Any, catalog: FieldCatalog) -> None:
 
 
 def check_catalog(data: Any) -> None:
-    """from_json returns or rejects, and a catalog it returns is usable."""
+    """Check that from_json returns a usable catalog or rejects the data."""
     catalog = check_hostile(FieldCatalog.from_json, data, json_in=False)
     if is_rejection(catalog):
         return
@@ -2187,7 +2162,6 @@ def check_catalog(data: Any) -> None:
 def check_request(
     method: Any, path: Any, query: Any, body: Any, to: str, strict: bool
 ) -> None:
-    assume(not has_surrogate(method) and not has_surrogate(path))
     check_hostile(convert_route, method, path, to=to, query=query)
     check_hostile(convert_query, method, path, query, to=to, strict=strict)
     check_hostile(
@@ -2196,25 +2170,20 @@ def check_request(
 
 
 def check_body(entity: str, body: Any, method: str, to: str, strict: bool) -> None:
-    assume(not shares_known_container(body))
     check_hostile(convert_body, entity, body, method, to=to, strict=strict)
     check_hostile(convert_body, entity, body, method, to=to, fields=ALL_FIELDS)
 
 
 def check_webhook(payload: Any, to: str, catalog: FieldCatalog | None) -> None:
-    assume(not webhook_meta_unhashable(payload))
-    assume(not webhook_shares_known_container(payload))
     check_hostile(normalize_webhook, payload, to=to, fields=catalog)
     check_hostile(normalize_webhook_lossless, payload, to=to, fields=catalog)
 
 
 def check_envelope(entity: str, payload: Any, to: str) -> None:
-    """convert_envelope returns or rejects; a v1 envelope survives the round trip."""
+    """Check that convert_envelope returns or rejects, and v1 envelopes round-trip."""
     pair = check_hostile(convert_envelope_lossless, entity, payload, to=to)
     check_hostile(convert_envelope, entity, payload, to=to)
-    if is_rejection(pair) or to == "v1" or "additional_data" not in payload:
-        # NOTE: without additional_data the round trip adds one;
-        # test_convert_envelope_lossless_adds_additional_data pins that bug.
+    if is_rejection(pair) or to == "v1":
         return
     converted, removed = pair
     back = check_hostile(convert_envelope, entity, converted, to="v1", removed=removed)
@@ -2226,19 +2195,14 @@ def check_schema(entity: str, version: str, record: Any, to: Any) -> None:
     from pipedrive_shapes.schemas import schema_for
 
     schema = schema_for(entity, version)
-    # NOTE: without to=, load returns nested lists and dicts of the input;
-    # test_schema_load_shares_nested_containers pins that bug.
-    shared = to is None
-    check_hostile(schema(to=to).load, record, may_share=shared)
-    check_hostile(
-        schema(to=to, fields_catalog=ALL_FIELDS).load, record, may_share=shared
-    )
+    check_hostile(schema(to=to).load, record)
+    check_hostile(schema(to=to, fields_catalog=ALL_FIELDS).load, record)
 
 
 # Property tests. The Hypothesis profile fixes the seed; only the number of
 # examples is set here, sized to keep this file under a minute.
 
-FUZZ = settings(max_examples=150)
+FUZZ = settings(max_examples=100)
 
 
 @FUZZ
@@ -2262,10 +2226,7 @@ def test_to_v2_fuzz_any_json(entity: str, payload: Any, catalog: Any) -> None:
 def test_to_v2_fuzz_python_values(entity: str, payload: Any) -> None:
     """A Python value of the wrong type raises ConversionError or converts."""
     check_hostile(to_v2, entity, payload, json_in=False)
-    # NOTE: a nested mapping that is not a dict is not copied;
-    # test_to_v2_ordered_dict_value_shared pins that bug.
-    if not isinstance(payload, Mapping):
-        check_hostile(to_v2, entity, {"id": 1, "title": payload}, json_in=False)
+    check_hostile(to_v2, entity, {"id": 1, "title": payload}, json_in=False)
 
 
 @FUZZ
@@ -2374,7 +2335,6 @@ def test_normalize_webhook_fuzz(payload: Any, to: str, catalog: Any) -> None:
 @FUZZ
 @given(subscription_bodies, versions)
 def test_convert_webhook_subscription_fuzz(body: Any, to: str) -> None:
-    assume(not subscription_unhashable(body))
     check_hostile(convert_webhook_subscription, body, to=to)
 
 
