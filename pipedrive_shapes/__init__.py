@@ -19,6 +19,7 @@ from pipedrive_shapes._requests import (
     convert_request,
     convert_route,
 )
+from pipedrive_shapes._validate import validate
 from pipedrive_shapes._webhooks import (
     convert_webhook_subscription,
     normalize_webhook,
@@ -57,4 +58,5 @@ __all__ = [
     "to_v1",
     "to_v2",
     "to_v2_lossless",
+    "validate",
 ]

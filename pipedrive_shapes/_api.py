@@ -10,6 +10,7 @@ from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._engine import Plan, State, apply_backward, apply_forward
 from pipedrive_shapes._entities import ENTITIES, SPECS
 from pipedrive_shapes._humanize import dehumanize, humanize
+from pipedrive_shapes._validate import check
 from pipedrive_shapes.errors import ConversionError
 
 #: Key of the lossless ``removed`` map that lists v1 keys the original record
@@ -87,6 +88,7 @@ def to_v2(
     custom_fields: Iterable[str] | str | None = None,
     field_names: bool = False,
     strict: bool = False,
+    validate: bool = False,
 ) -> dict[str, Any]:
     """Convert one v1 record of ``entity`` to its v2 shape (v1 -> v2).
 
@@ -106,6 +108,9 @@ def to_v2(
     :param field_names: name custom fields by their field names and show
         option labels instead of ids (see :func:`humanize`); needs ``fields``.
     :param strict: raise where only field definitions could decide.
+    :param validate: check the input against the v1 schema before converting
+        and the output against the strict v2 schema after; the first problem
+        raises :class:`ConversionError`.
     :returns: a new dict sharing no lists or dicts with ``payload``.
     :raises ConversionError: for a value v2 cannot hold, naming its path.
 
@@ -113,6 +118,8 @@ def to_v2(
     {'id': 1, 'is_deleted': False, 'days_to_rotten': None}
     """
     plan = plan_for(entity)
+    if validate:
+        check(entity, payload, "v1", _check_catalog(fields))
     include = (
         _NO_NAMES if include_fields == () else _names(include_fields, "include_fields")
     )
@@ -136,6 +143,8 @@ def to_v2(
         out["custom_fields"] = {
             key: value for key, value in out["custom_fields"].items() if key in keep
         }
+    if validate:
+        check(entity, out, "v2", state.catalog, output=True)
     if field_names:
         out = humanize(plan.entity, out, fields=_require_catalog(state.catalog))
     return out
@@ -159,6 +168,7 @@ def to_v1(
     removed: Mapping[str, Any] | None = None,
     field_names: bool = False,
     strict: bool = False,
+    validate: bool = False,
 ) -> dict[str, Any]:
     """Convert one v2 record of ``entity`` to its v1 shape (v2 -> v1).
 
@@ -171,6 +181,8 @@ def to_v1(
         record; with it the result equals the original v1 record exactly.
     :param field_names: the record's custom fields are named and labelled as
         :func:`humanize` writes them; needs ``fields``.
+    :param validate: check the input against the strict v2 schema before
+        converting and the output against the v1 schema after.
     :raises ConversionError: for a value that is not valid v2, naming its path.
 
     >>> to_v1("pipeline", {"id": 1, "is_deleted": False, "add_time": "2018-09-03T17:05:08Z"})
@@ -182,9 +194,13 @@ def to_v1(
         payload = dehumanize(
             plan.entity, payload, fields=_require_catalog(state.catalog)
         )
+    if validate:
+        check(entity, payload, "v2", state.catalog)
     out = apply_backward(plan, payload, state)
     if removed:
         _restore(out, removed)
+    if validate:
+        check(entity, out, "v1", state.catalog, output=True)
     return out
 
 

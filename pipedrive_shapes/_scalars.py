@@ -317,7 +317,9 @@ def timestamp_to_v2(value: Any, path: Path) -> str | None:
     """Convert a v1 UTC timestamp to RFC 3339 (``2024-01-01T00:00:00Z``).
 
     Null, ``""`` and v1's zero timestamp ``0000-00-00 00:00:00`` become null.
-    A fractional part (``08:52:06.047``) is kept.
+    A fractional part (``08:52:06.047``), which v1 wrote only in nested
+    objects, is cut: v2's canonical form has whole seconds, and v2 -> v1
+    cuts fractions too, so converting twice gives the same result.
     """
     if (
         type(value) is str
@@ -328,7 +330,7 @@ def timestamp_to_v2(value: Any, path: Path) -> str | None:
     if value is None or value == "" or value == _V1_ZERO_TIMESTAMP:
         return None
     if isinstance(value, str) and _is_v1_timestamp(value):
-        return f"{value[:10]}T{value[11:]}Z"
+        return f"{value[:10]}T{value[11:19]}Z"
     hint = "fix the source record; v2 needs a valid RFC 3339 timestamp"
     if isinstance(value, str) and _parse_rfc3339(value) is not None:
         hint = (
