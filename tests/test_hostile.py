@@ -20,6 +20,7 @@ so a fix turns it into an XPASS failure until the marker is removed.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import gc
@@ -526,6 +527,38 @@ def test_to_v2_items_raises() -> None:
     """The mapping's own exception goes through, neither hidden nor replaced."""
     with pytest.raises(BrokenItemsError):
         to_v2("deal", BrokenItems(id=1))
+
+
+#: Each public function that reads a mapping, as a call taking that mapping.
+MAPPING_READERS: dict[str, Callable[[Any], Any]] = {
+    "to_v1": lambda mapping: to_v1("deal", mapping),
+    "humanize": lambda mapping: humanize("deal", mapping, fields=DEAL_FIELDS),
+    "dehumanize": lambda mapping: dehumanize("deal", mapping, fields=DEAL_FIELDS),
+    "convert_body": lambda mapping: convert_body("deal", mapping, "POST"),
+    "convert_query": lambda mapping: convert_query("GET", "/v1/deals", mapping),
+    "convert_envelope": lambda mapping: convert_envelope("deal", mapping),
+    "normalize_webhook": normalize_webhook,
+    "convert_webhook_subscription": convert_webhook_subscription,
+    "from_json": FieldCatalog.from_json,
+}
+
+
+@pytest.mark.parametrize("name", list(MAPPING_READERS))
+def test_mapping_readers_items_raises(name: str) -> None:
+    """A broken mapping's own exception goes through, or the call rejects it."""
+    with contextlib.suppress(BrokenItemsError):
+        outcome(MAPPING_READERS[name], BrokenItems(id=1, title="x"))
+
+
+@pytest.mark.parametrize("name", list(MAPPING_READERS))
+def test_mapping_readers_read_only_mapping(name: str) -> None:
+    """A Mapping that is not a dict gives what the same dict gives."""
+    data = {"id": 1, "title": "x"}
+    from_mapping = outcome(MAPPING_READERS[name], ReadOnlyMapping(data))
+    from_dict = outcome(MAPPING_READERS[name], data)
+    assert is_rejection(from_mapping) == is_rejection(from_dict)
+    if not is_rejection(from_dict):
+        assert from_mapping == from_dict
 
 
 def test_to_v2_deep_nesting() -> None:
@@ -1106,6 +1139,14 @@ def test_convert_query_huge_start() -> None:
 def test_convert_query_conflicting_spellings() -> None:
     with pytest.raises(ConversionError, match=r"^conflicting values"):
         convert_query("GET", "/v1/deals", {"user_id": 1, "owner_id": 2})
+
+
+@pytest.mark.parametrize(("value", "text"), [(True, "true"), ("abc", "abc")])
+def test_convert_query_id_filter_passed_as_text(value: Any, text: str) -> None:
+    """Id filters are not checked: the API rejects what is no id."""
+    assert convert_query("GET", "/v1/deals", {"user_id": value}).query == {
+        "owner_id": text
+    }
 
 
 def test_convert_route_follower_ids_not_mapping() -> None:
