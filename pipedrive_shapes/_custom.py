@@ -514,7 +514,11 @@ def _infer_v2_type(value: Any) -> str | None:
         if "id" in value and "label" in value:
             return "enum"
         return "address" if "value" in value else None
-    if isinstance(value, list):
+    if isinstance(value, list) and all(
+        type(item) is int or (isinstance(item, Mapping) and "id" in item)
+        for item in value
+    ):
+        # Only a multiple-option field holds a list of option ids in v2.
         return "set"
     return None
 

@@ -225,10 +225,46 @@ _SIMPLE: dict[Handler, str | tuple[str, Codec, tuple[str], frozenset[type]]] = {
 
 def _compile_field(plan: Plan, rule: Field) -> None:
     v2 = rule.v2_key
-    for key in (rule.v1, *rule.v1_aliases):
-        plan.forward[key] = _converting(key, v2, rule.to_v2)
-    for key in (v2, *rule.v2_aliases):
-        plan.backward[key] = _converting(key, rule.v1, rule.to_v1)
+    forward_keys = (rule.v1, *rule.v1_aliases)
+    backward_keys = (v2, *rule.v2_aliases)
+    for key in forward_keys:
+        handler = _converting(key, v2, rule.to_v2)
+        plan.forward[key] = _spelling(handler, key, v2, forward_keys)
+    for key in backward_keys:
+        handler = _converting(key, rule.v1, rule.to_v1)
+        plan.backward[key] = _spelling(handler, key, rule.v1, backward_keys)
+
+
+def _spelling(
+    convert: Handler, source: str, target: str, spellings: tuple[str, ...]
+) -> Handler:
+    """Return the handler of one spelling of a field that may have several.
+
+    With one spelling this is ``convert`` itself. With more, two spellings in
+    one record must agree, because keeping either value would drop the other
+    silently.
+    """
+    if len(spellings) == 1:
+        return convert
+    others = tuple(name for name in spellings if name != source)
+
+    def check(value: Any, out: dict[str, Any], st: State) -> None:
+        before = out.get(target, _ABSENT)
+        convert(value, out, st)
+        if before is not _ABSENT and any(name in st.payload for name in others):
+            if before != out[target]:
+                raise ConversionError(
+                    "conflicting values: two spellings of one field disagree",
+                    path=(source,),
+                    value=value,
+                    expected=f"the value of {', '.join(others)}",
+                    hint="keep only one spelling of the field",
+                )
+
+    return check
+
+
+_ABSENT: Final = object()
 
 
 def _ignore(value: Any, out: dict[str, Any], st: State) -> None:
@@ -290,6 +326,16 @@ def _collecting(target: str, subfield: str, key: str) -> Handler:
         if group is None:
             group = st.groups[target] = {}
             out[target] = None  # keeps the object where v1 had its first key
+        elif subfield in group and group[subfield] != value:
+            # Two spellings of one part, such as the guide's
+            # location_formatted_location beside location_formatted_address.
+            raise ConversionError(
+                "conflicting values: two spellings of one field disagree",
+                path=path,
+                value=value,
+                expected=f"{group[subfield]!r}, the value of the other spelling",
+                hint="keep only one spelling of the field",
+            )
         group[subfield] = value
 
     return collect
@@ -332,8 +378,10 @@ def _compile_items(plan: Plan, rule: Items) -> None:
     item_plan = Plan(rule.rules, plan.entity, custom_fields=False)
     v1, v2 = rule.v1, rule.v2_key
     plan.forward[v1] = _list_handler(item_plan, v1, v2, forward=True)
-    for key in (v2, *rule.v2_aliases):
-        plan.backward[key] = _list_handler(item_plan, key, v1, forward=False)
+    spellings = (v2, *rule.v2_aliases)
+    for key in spellings:
+        handler = _list_handler(item_plan, key, v1, forward=False)
+        plan.backward[key] = _spelling(handler, key, v1, spellings)
 
 
 def _list_handler(
@@ -582,7 +630,7 @@ def _finish_backward(
         if key not in out:
             derived = derive(payload, st.parent)
             if derived is not SKIP:
-                out[key] = derived
+                out[key] = s.copy_value(derived, (key,))
     if st.foreign:
         _check_foreign(st.foreign, payload, out, "v1", "v2")
     return out
