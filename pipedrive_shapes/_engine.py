@@ -251,15 +251,15 @@ def _spelling(
     def check(value: Any, out: dict[str, Any], st: State) -> None:
         before = out.get(target, _ABSENT)
         convert(value, out, st)
-        if before is not _ABSENT and any(name in st.payload for name in others):
-            if before != out[target]:
-                raise ConversionError(
-                    "conflicting values: two spellings of one field disagree",
-                    path=(source,),
-                    value=value,
-                    expected=f"the value of {', '.join(others)}",
-                    hint="keep only one spelling of the field",
-                )
+        seen_other = any(name in st.payload for name in others)
+        if before is not _ABSENT and seen_other and before != out[target]:
+            raise ConversionError(
+                "conflicting values: two spellings of one field disagree",
+                path=(source,),
+                value=value,
+                expected=f"the value of {', '.join(others)}",
+                hint="keep only one spelling of the field",
+            )
 
     return check
 
