@@ -518,7 +518,7 @@ def _infer_v2_type(value: Any) -> str | None:
         type(item) is int or (isinstance(item, Mapping) and "id" in item)
         for item in value
     ):
-        # Only a multiple-option field holds a list of option ids in v2.
+        # In v2 only a multiple-option field contains a list of option ids.
         return "set"
     return None
 

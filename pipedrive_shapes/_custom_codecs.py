@@ -1,11 +1,11 @@
 """Per-field custom field converters, built once per catalog and entity.
 
 :mod:`pipedrive_shapes._custom` decides a value's v2 form from its field's
-definition on every call. For the field types that hold one plain value,
-this module builds a converter per field that handles the common inputs
-(an option id, a number, a string) with a few type checks and hands
-everything else, errors included, to that general code. Both paths give
-the same results; the tests run every type through both.
+definition on every call. For the field types that contain one plain value,
+this module builds a converter per field. It handles the common inputs (an
+option id, a number, a string) with a few type checks and hands everything
+else, errors included, to that general code. Both paths give the same
+results, and the tests run every type through both.
 """
 
 from __future__ import annotations

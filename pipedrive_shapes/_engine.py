@@ -2,7 +2,7 @@
 
 A table is compiled once into a :class:`Plan`: two dicts from input key to
 handler, one per direction. Converting a record is then a single pass over
-its keys with one dict look-up each; keys without a rule are copied as they
+its keys with one dict look-up each. Keys without a rule are copied as they
 are, and custom field keys are collected for :mod:`pipedrive_shapes._custom`.
 """
 
@@ -34,7 +34,7 @@ _SCALARS: Final = s.SCALAR_TYPES
 
 
 class State:
-    """What one conversion call carries besides the output dict."""
+    """Options and scratch space of one conversion call, beside the output dict."""
 
     __slots__ = (
         "catalog",

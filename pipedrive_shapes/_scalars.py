@@ -138,8 +138,9 @@ def _parse_number(text: str) -> int | float | None:
     return number
 
 
-#: Longest digit string parsed as an integer. Ids are 64-bit, so 20 digits
-#: would do; the bound keeps int() clear of Python's 4300-digit limit.
+#: Maximum length of a digit string parsed as an integer. Ids are 64-bit, so
+#: 20 digits would do, and the bound keeps int() clear of Python's 4300-digit
+#: limit.
 MAX_INT_DIGITS: Final = 1000
 
 
