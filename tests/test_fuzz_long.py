@@ -14,7 +14,6 @@ Every test carries the ``long`` marker, so ``pytest -m long`` selects them.
 from __future__ import annotations
 
 import os
-import warnings
 from typing import Any
 
 import pytest
@@ -57,15 +56,8 @@ LONG_RUN = os.environ.get("HYPOTHESIS_PROFILE") == "long" or EXAMPLES is not Non
 #: The example count of PIPEDRIVE_SHAPES_FUZZ_EXAMPLES, or the profile's.
 LONG = settings(max_examples=int(EXAMPLES)) if EXAMPLES else settings()
 
-# NOTE: setup.cfg does not register the long marker yet, and filterwarnings
-# = error turns pytest's unknown-marker warning into a collection error.
-# Once "long: ..." is listed under markers, this can be pytest.mark.long.
-with warnings.catch_warnings():
-    warnings.simplefilter("ignore", pytest.PytestUnknownMarkWarning)
-    LONG_MARK = pytest.mark.long
-
 pytestmark = [
-    LONG_MARK,
+    pytest.mark.long,
     pytest.mark.skipif(
         not LONG_RUN,
         reason="set HYPOTHESIS_PROFILE=long or PIPEDRIVE_SHAPES_FUZZ_EXAMPLES=N",
