@@ -151,9 +151,12 @@ def load_json(data: bytes) -> Any:
     """
     if ORJSON_AVAILABLE and _LONG_DIGIT_RUN not in data.translate(_DIGITS_TO_ZEROS):
         try:
-            return orjson.loads(data)
+            value = orjson.loads(data)
         except orjson.JSONDecodeError as error:
             raise JSONSyntaxError(error.msg, error.lineno, error.colno) from None
+        if not _may_have_lost_keys(data, value):
+            return value
+        # Parse again with the json module, which reports repeated keys.
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -161,8 +164,13 @@ def load_json(data: bytes) -> Any:
         raise JSONSyntaxError("invalid UTF-8", line, column) from None
     try:
         return json.loads(
-            text, parse_constant=_reject_constant, parse_float=_parse_finite_float
+            text,
+            parse_constant=_reject_constant,
+            parse_float=_parse_finite_float,
+            object_pairs_hook=_object_without_repeated_keys,
         )
+    except _RepeatedKeyError as error:
+        raise JSONSyntaxError(str(error), None, None) from None
     except json.JSONDecodeError as error:
         raise JSONSyntaxError(error.msg, error.lineno, error.colno) from None
     except RecursionError:
@@ -170,6 +178,55 @@ def load_json(data: bytes) -> Any:
     except ValueError:
         # int() rejects numbers of more than 4300 digits (sys.int_info).
         raise JSONSyntaxError("number has too many digits", None, None) from None
+
+
+class _RepeatedKeyError(ValueError):
+    """An object repeats a key: JSON parsers keep one value and drop the other."""
+
+
+def _object_without_repeated_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKeyError(
+                    f"repeated key {_short_text(key)} in one object: keeping either "
+                    "value would drop the other, so fix the record"
+                )
+            seen.add(key)
+    return obj
+
+
+def _short_text(key: str) -> str:
+    text = repr(key)
+    return text if len(text) <= 60 else text[:56] + "...'"
+
+
+#: A key's closing quote with whitespace before its colon. JSON allows it,
+#: but the key count in _may_have_lost_keys assumes none.
+_SPACED_COLONS: Final = (b'" :', b'"\t:', b'"\n:', b'"\r:')
+
+
+def _may_have_lost_keys(data: bytes, value: Any) -> bool:
+    """Tell whether orjson may have dropped a repeated key of ``data``.
+
+    Outside strings, a quote directly followed by a colon closes an object
+    key; inside a string the quote would be escaped (\"). So unless an
+    escaped quote precedes a colon, or whitespace sits between a key and its
+    colon, counting that pair in the input and in the re-encoded value
+    compares the number of keys. When the count cannot be trusted, the
+    answer is yes, and the caller parses again to check exactly.
+    """
+    if b'\\":' in data or any(pattern in data for pattern in _SPACED_COLONS):
+        return True
+    try:
+        encoded = orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return True
+    if b'\\":' in encoded:
+        return True
+    return data.count(b'":') != encoded.count(b'":')
 
 
 def dump_json(value: Any, *, indent: int | None = None) -> bytes:

@@ -587,3 +587,29 @@ def test_skip_in_place_with_rejects(tmp_path, capsys):
     assert status == 2
     assert read_ndjson(source.read_text(encoding="utf-8")) == expected_mixed_output()
     assert len(read_rejects(rejects)) == len(MIXED_BAD_LINES)
+
+
+def test_load_json_repeated_key_rejected() -> None:
+    from pipedrive_shapes._io import JSONSyntaxError, load_json
+
+    with pytest.raises(JSONSyntaxError, match="repeated key 'title'"):
+        load_json(b'{"id": 1, "title": "a", "title": "b"}')
+
+
+def test_load_json_repeated_nested_key_rejected() -> None:
+    from pipedrive_shapes._io import JSONSyntaxError, load_json
+
+    with pytest.raises(JSONSyntaxError, match="repeated key 'x'"):
+        load_json(b'{"a": {"x": 1, "x" : 2}}')
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b'{"a":"\\":","b":1}', b'{"k\\\\":1}', b'[{"a":1},{"a":2}]', b'{\n  "a": 1\n}'],
+)
+def test_load_json_quotes_and_colons_in_strings_accepted(data: bytes) -> None:
+    import json
+
+    from pipedrive_shapes._io import load_json
+
+    assert load_json(data) == json.loads(data)
