@@ -362,7 +362,7 @@ class FieldCatalog:
         :raises ConversionError: for a value that is not a path, an unknown
             entity, or a file name that names several entities. Also for a
             file that is not UTF-8 JSON, is nested too deeply, has an integer
-            too long for Python to parse, or holds invalid content. The
+            too long for Python to parse, or contains invalid content. The
             message names the file.
         :raises OSError: when the file cannot be read.
         """

@@ -9,7 +9,7 @@ input, the main process reads the lines and sends chunks of up to
 Each worker converts whole tasks and returns the output lines joined into
 one bytes object, with the rejects. Results come back in input order, so the
 output has the order of the input. A worker numbers the lines of its task
-from 1, and the main process, which knows how many lines came before, turns
+from 1, and the main process, which has counted the lines before, turns
 these numbers into input line numbers.
 
 At most :data:`TASKS_IN_FLIGHT_PER_JOB` tasks per worker are submitted and

@@ -3,9 +3,9 @@
 v1 puts a custom field at the record's root under its 40-hex-character key,
 with sibling keys for subfields (``<key>_currency``, ``<key>_until``,
 ``<key>_route``, ...). v2 nests every custom field under ``custom_fields``,
-composite ones as objects. The field type decides the v2 form; it comes from
-a :class:`FieldCatalog` when the caller has one, and otherwise from the shape
-of the value where the shape alone decides (see ``docs/custom-fields.md``).
+composite ones as objects. The field type decides the v2 form. It comes
+from a :class:`FieldCatalog` when the caller has one, and otherwise from the
+value's shape where the shape alone decides (see ``docs/custom-fields.md``).
 """
 
 from __future__ import annotations
@@ -113,13 +113,12 @@ def to_v2(
     """Group v1's flat custom field keys into v2's ``custom_fields`` object."""
     if not flat:
         return {}
-    keys = catalog_custom_keys(catalog, entity)
     codecs = codecs_for(catalog, entity) if catalog is not None else None
     groups: dict[str, dict[str, Any]] = {}
     for key, value in flat.items():
         split = (_SPLIT_CACHE if codecs is None else codecs.split).get(key)
         if split is None:
-            split = split_key(key, keys)
+            split = split_key(key, catalog_custom_keys(catalog, entity))
             assert split is not None  # the engine collected only custom keys
             if catalog is None and len(_SPLIT_CACHE) < _SPLIT_CACHE_SIZE:
                 _SPLIT_CACHE[key] = split

@@ -216,10 +216,9 @@ def _may_have_lost_keys(data: bytes, value: Any) -> bool:
     A quote directly followed by a colon ends an object key, or sits inside
     a string as an escaped quote (``\\":``). Re-encoding the value writes
     the same strings, so unless a key was dropped, the input and the
-    re-encoded value hold that pair equally often. A difference, or
-    whitespace before a colon (which hides keys from the count), makes the
-    answer yes, and the caller parses again with the json module to check
-    exactly.
+    re-encoded value contain that pair equally often. A difference, or
+    whitespace before a colon (which hides keys from the count), returns
+    True, and the caller parses again with the json module to check exactly.
     """
     # NOTE: a lost key goes unnoticed only if the input also spells a quote
     # before a colon as \u0022 often enough to make up the difference.

@@ -72,7 +72,7 @@ class QueryContext:
         self.removed[removed_key(name)] = reason
 
     def note(self, name: str, reason: str) -> None:
-        """Record a parameter left out without loss, which never raises.
+        """Record a parameter left out without loss, which strict mode accepts.
 
         v1 returns optional fields, every custom field and unpaged lists
         without being asked, so leaving out the v2 parameter loses nothing.

@@ -1,9 +1,9 @@
 """The vocabulary of field rules that the entity tables are written in.
 
 Each rule states one difference between the v1 and the v2 shape of a field
-and knows both directions, so a table line serves v1 -> v2 and v2 -> v1
+and describes both directions, so a table line serves v1 -> v2 and v2 -> v1
 alike. The engine (:mod:`pipedrive_shapes._engine`) compiles a table into
-per-key handlers once; the rules themselves hold data only.
+per-key handlers once, and the rules themselves are plain data.
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ class Field:
 class Removed:
     """A v1 field that v2 no longer returns.
 
-    :param derive: rebuilds the v1 value from the v2 object, when the guide
-        says it is derivable; otherwise v2 -> v1 leaves the key out.
-    :param v2_passthrough: the field may still arrive in v2 input (Pipedrive's
-        v2 models kept it); it is then copied back unchanged.
+    :param derive: rebuilds the v1 value from the v2 object where the guide
+        states it is derivable. Without it, v2 -> v1 leaves the key out.
+    :param v2_passthrough: whether the field may still arrive in v2 input,
+        because Pipedrive's v2 models kept it. It is then copied back.
     """
 
     v1: str
@@ -146,19 +146,19 @@ Rule = Field | Removed | IncludeOnly | Nested | Items | Labels
 
 
 def timestamp(v1: str, v2: str | None = None) -> Field:
-    """A UTC timestamp: v1 ``YYYY-MM-DD HH:MM:SS`` <-> RFC 3339."""
+    """Return a rule for a UTC timestamp: v1 ``YYYY-MM-DD HH:MM:SS`` <-> RFC 3339."""
     kind = "timestamp" if v2 is None else "renamed timestamp"
     return Field(v1, v2, s.timestamp_to_v2, s.timestamp_to_v1, kind=kind)
 
 
 def flag(v1: str, v2: str | None = None, **options: Any) -> Field:
-    """A boolean: v1 1/0/"1"/"0"/true/false <-> true/false."""
+    """Return a rule for a boolean: v1 1/0/"1"/"0"/true/false <-> true/false."""
     kind = "boolean" if v2 is None else "renamed boolean"
     return Field(v1, v2, s.bool_to_v2, s.bool_to_v1, kind=kind, **options)
 
 
 def deleted_flag(v1: str, **options: Any) -> Field:
-    """v1's ``active_flag``/``active`` <-> v2's ``is_deleted``, negated."""
+    """Return a rule for v1's ``active_flag``/``active`` <-> v2's negated ``is_deleted``."""
     return Field(
         v1,
         "is_deleted",
@@ -170,25 +170,25 @@ def deleted_flag(v1: str, **options: Any) -> Field:
 
 
 def related(v1: str, v2: str | None = None) -> Field:
-    """A related object in v1 responses; its id in v2."""
+    """Return a rule for a related object in v1 responses that is its id in v2."""
     kind = "object -> id" if v2 is None else "renamed, object -> id"
     return Field(v1, v2, s.related_to_v2, s.id_to_v1, kind=kind)
 
 
 def ident(v1: str, v2: str | None = None) -> Field:
-    """An integer id: numeric strings become integers."""
+    """Return a rule for an integer id, which turns numeric strings into integers."""
     kind = "id" if v2 is None else "renamed id"
     return Field(v1, v2, s.id_to_v2, s.id_to_v1, kind=kind)
 
 
 def number(v1: str, v2: str | None = None) -> Field:
-    """A number: numeric strings become numbers."""
+    """Return a rule for a number, which turns numeric strings into numbers."""
     kind = "number" if v2 is None else "renamed number"
     return Field(v1, v2, s.number_to_v2, s.number_to_v1, kind=kind)
 
 
 def renamed(v1: str, v2: str) -> Field:
-    """A field whose value is unchanged but whose key is."""
+    """Return a rule for a field whose key changed but whose value did not."""
     return Field(v1, v2, kind="renamed")
 
 
@@ -236,10 +236,10 @@ ADDRESS_SUBFIELDS: Final = (
 
 
 def address(v1: str, v2: str | None = None, **aliases: str) -> Nested:
-    """An address spread over ``<v1>_<subfield>`` keys in v1, one object in v2.
+    """Return a rule for an address: ``<v1>_<subfield>`` keys in v1, one object in v2.
 
-    ``subpremise`` is always null in v1, so v2 leaves it out; v2 -> v1 writes
-    it back as null (or as v2's value, when v2 input carries one).
+    ``subpremise`` is always null in v1, so v2 leaves it out. v2 -> v1 writes
+    it back as null, or as v2's value when v2 input carries one.
     """
     return Nested(
         v1,

@@ -132,7 +132,7 @@ def _parse_number(text: str) -> int | float | None:
         number = float(stripped)
     except ValueError:
         return None
-    # float() also accepts "nan", "inf" and "1_000"; JSON numbers are none of those.
+    # float() also accepts "nan", "inf" and "1_000", which are not JSON numbers.
     if not math.isfinite(number) or "_" in stripped:
         return None
     return number

@@ -196,7 +196,7 @@ def test_composite_null_comes_back_with_null_subfields(field_type: str) -> None:
     assert set(out) >= expected_keys
 
 
-def test_set_with_option_label_objects_comes_back_as_ids() -> None:
+def test_set_option_labels_become_ids() -> None:
     v2 = {"custom_fields": {KEYS["set"]: [{"id": 41, "label": "CRM seats"}]}}
     assert to_v1("deal", v2, fields=CATALOG)[KEYS["set"]] == "41"
 

@@ -30,7 +30,7 @@ def expected_v2(entity: str) -> dict[str, Any]:
     if entity in ("deal", "person", "organization"):
         # The prose turns "2,3" into [2, 3]; the v2 examples show [].
         v2["label_ids"] = [2, 3]
-        # Not in the guide's v2 example, but nothing says v2 dropped it.
+        # Not in the guide's v2 example, but no rule states that v2 dropped it.
         v2["cc_email"] = v1["cc_email"]
     if entity == "deal":
         # In Pipedrive's v2 deal model; the guide's v2 example omits them.
@@ -49,7 +49,7 @@ def expected_v2(entity: str) -> dict[str, Any]:
         del v2["is_deleted"]
         # attendees is an include_fields field; is_organizer becomes a boolean.
         v2["attendees"][0]["is_organizer"] = False
-        # The guide's request text and Pipedrive's v2 model say primary.
+        # The guide's request text and Pipedrive's v2 model use primary.
         v2["participants"] = [{"person_id": 42, "primary": True}]
     return v2
 

@@ -11,7 +11,7 @@ from pipedrive_shapes import ConversionError, to_v1, to_v2, to_v2_lossless
 # Real-world v1 quirks
 
 
-def test_related_object_in_one_record_bare_id_in_next() -> None:
+def test_related_object_or_bare_id() -> None:
     first = to_v2("deal", {"person_id": {"value": 1, "name": "Person"}})
     second = to_v2("deal", {"person_id": 1})
     assert first["person_id"] == second["person_id"] == 1

@@ -244,7 +244,7 @@ def test_visible_to_to_v1_rejects_unknown_groups() -> None:
         s.visible_to_to_v1(9, ("visible_to",))
 
 
-def test_timestamp_to_v2_v2_value_hints_at_to_v1() -> None:
+def test_timestamp_to_v2_rfc3339_hint() -> None:
     with pytest.raises(ConversionError, match="convert v2 records with to_v1"):
         s.timestamp_to_v2("2024-01-01T00:00:00Z", ("add_time",))
 

@@ -137,6 +137,6 @@ def test_to_v1_rejects_timestamp_before_year_1() -> None:
         to_v1("stage", {"add_time": "0001-01-01T00:30:00+01:00"})
 
 
-def test_to_v1_leaves_out_weighted_value_of_huge_deal() -> None:
+def test_to_v1_huge_weighted_value_omitted() -> None:
     out = to_v1("deal", {"value": 10**400, "probability": 50.5})
     assert "weighted_value" not in out

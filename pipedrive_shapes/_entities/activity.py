@@ -59,8 +59,8 @@ ATTENDEE_RULES: Final[tuple[Rule, ...]] = (
     ident("user_id"),
 )
 
-#: One participant: the guide's v2 example still shows primary_flag, its
-#: request text and Pipedrive's v2 models say primary.
+#: One participant. The guide's v2 example still shows primary_flag, while its
+#: request text and Pipedrive's v2 models use primary.
 PARTICIPANT_RULES: Final[tuple[Rule, ...]] = (
     flag("primary_flag", "primary", v2_aliases=("primary_flag",)),
     ident("person_id"),

@@ -55,7 +55,7 @@ INCLUDE_FIELDS: Final[tuple[IncludeOnly, ...]] = (
 
 RULES: Final[tuple[Rule, ...]] = (
     ident("id"),
-    # The guide's prose calls the v1 flag is_active; v1 responses say active_flag.
+    # The guide's prose calls the v1 flag is_active; v1 responses use active_flag.
     deleted_flag("active_flag", v1_aliases=("is_active",)),
     related("owner_id"),
     related("org_id"),

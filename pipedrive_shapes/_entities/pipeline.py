@@ -11,7 +11,7 @@ CUSTOM_FIELDS: Final = False
 
 RULES: Final[tuple[Rule, ...]] = (
     ident("id"),
-    # The guide's prose calls the v1 flag active_flag; v1 responses say active.
+    # The guide's prose calls the v1 flag active_flag; v1 responses use active.
     deleted_flag("active", v1_aliases=("active_flag",)),
     flag("selected", "is_selected"),
     flag("deal_probability", "is_deal_probability_enabled"),

@@ -14,7 +14,7 @@ CUSTOM_FIELDS: Final = False
 def _product_id_from_variation(
     price: Mapping[str, Any], variation: Mapping[str, Any] | None
 ) -> Any:
-    """The variation's `product_id`: v2 keeps it only at the variation's root."""
+    """Return the variation's `product_id`, which v2 keeps only at the variation's root."""
     if variation is None or "product_id" not in variation:
         return SKIP
     return variation["product_id"]

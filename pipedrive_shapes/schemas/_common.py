@@ -38,17 +38,17 @@ DISCOUNT_TYPES: Final = ("percentage", "amount")
 
 
 def text(**kwargs: Any) -> fields.String:
-    """A string or null."""
+    """Return a string field that accepts null."""
     return fields.String(allow_none=True, **kwargs)
 
 
 def required_text() -> fields.String:
-    """A string, never null."""
+    """Return a string field that rejects null."""
     return fields.String(allow_none=False)
 
 
 def one_of(choices: tuple[str, ...], *, allow_none: bool = True) -> fields.String:
-    """A string from ``choices``."""
+    """Return a string field limited to ``choices``."""
     return fields.String(allow_none=allow_none, validate=validate.OneOf(choices))
 
 
@@ -114,8 +114,8 @@ class DealCommon(Schema):
     """Deal fields that v1 and v2 share.
 
     ``origin``, ``origin_id``, ``channel`` and ``channel_id`` are in
-    Pipedrive's v2 deal model although the guide's v2 example omits them;
-    ``cc_email`` and ``age`` are in neither but nothing marks them removed,
+    Pipedrive's v2 deal model, although the guide's v2 example omits them.
+    ``cc_email`` and ``age`` are in neither, but no rule marks them removed,
     so they pass through.
     """
 
