@@ -484,13 +484,22 @@ def _is_valid_clock(text: str) -> bool:
     return int(hh) < 24 and int(mm) < 60 and int(ss) <= 60
 
 
+# Fixed-length anchored patterns, like the timestamp ones above.
+_DATE: Final = re.compile(r"[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])")
+_CLOCK: Final = re.compile(r"(?:[01][0-9]|2[0-3]):[0-5][0-9](?::(?:[0-5][0-9]|60))?")
+
+
 def is_date(value: Any) -> bool:
     """Tell whether ``value`` is a ``YYYY-MM-DD`` string with a real date."""
+    if type(value) is str:
+        return bool(_DATE.fullmatch(value)) and (value[8:10] <= "28" or _has_day(value))
     return isinstance(value, str) and _is_valid_date(value)
 
 
 def is_clock_time(value: Any) -> bool:
     """Tell whether ``value`` is ``HH:MM`` or ``HH:MM:SS``."""
+    if type(value) is str:
+        return _CLOCK.fullmatch(value) is not None
     if not isinstance(value, str):
         return False
     if len(value) == 5:
@@ -522,10 +531,16 @@ def copy_value(value: Any, path: Path) -> Any:
 
 def _copy(value: Any) -> Any:
     kind = type(value)
+    # Scalars are returned in place, without a call per item.
     if kind is dict:
-        return {key: _copy(item) for key, item in value.items()}
+        return {
+            key: item if type(item) in SCALAR_TYPES else _copy(item)
+            for key, item in value.items()
+        }
     if kind is list:
-        return [_copy(item) for item in value]
+        return [item if type(item) in SCALAR_TYPES else _copy(item) for item in value]
+    if kind in SCALAR_TYPES:
+        return value
     if isinstance(value, Mapping):
         return {key: _copy(item) for key, item in value.items()}
     if isinstance(value, tuple):

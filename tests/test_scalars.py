@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipedrive_shapes import ConversionError, to_v1, to_v2
 from pipedrive_shapes import _scalars as s
@@ -259,3 +261,48 @@ def test_timestamp_to_v1_pads_years_before_1000() -> None:
 def test_timestamp_to_v1_before_year_one_raises() -> None:
     with pytest.raises(ConversionError):
         s.timestamp_to_v1("0001-01-01T00:00:00+01:00", ("add_time",))
+
+
+date_like = (
+    st.text("0123456789-", min_size=8, max_size=11)
+    | st.dates().map(str)
+    | st.text(max_size=12)
+)
+clock_like = (
+    st.text("0123456789:", min_size=4, max_size=9)
+    | st.times().map(lambda moment: moment.strftime("%H:%M:%S"))
+    | st.text(max_size=9)
+)
+
+
+@given(text=date_like)
+def test_is_date_matches_field_by_field_check(text: str) -> None:
+    """The pattern check of a date agrees with checking year, month and day apart."""
+    assert s.is_date(text) == s._is_valid_date(text)
+
+
+@given(text=clock_like)
+def test_is_clock_time_matches_field_by_field_check(text: str) -> None:
+    """The pattern check of HH:MM[:SS] agrees with checking the parts apart."""
+    reference = s._is_valid_clock(text + ":00" if len(text) == 5 else text)
+    assert s.is_clock_time(text) == reference
+
+
+def test_is_date_accepts_leap_day() -> None:
+    assert s.is_date("2024-02-29")
+
+
+def test_is_date_rejects_leap_day_of_common_year() -> None:
+    assert not s.is_date("2023-02-29")
+
+
+def test_is_clock_time_rejects_non_ascii_digits() -> None:
+    assert not s.is_clock_time("\uff109:30")  # a fullwidth zero
+
+
+class _Text(str):
+    """A str subclass, which takes the checks' slower path."""
+
+
+def test_is_date_accepts_str_subclass() -> None:
+    assert s.is_date(_Text("2024-07-01"))
