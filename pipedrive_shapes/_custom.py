@@ -19,7 +19,7 @@ from pipedrive_shapes.errors import ConversionError
 
 HEX_DIGITS: Final = "0123456789abcdef"
 
-ADDRESS_PARTS: Final = (
+ADDRESS_PARTS: Final[tuple[str, ...]] = (
     "street_number",
     "route",
     "sublocality",
@@ -116,13 +116,7 @@ def to_v2(
     codecs = codecs_for(catalog, entity) if catalog is not None else None
     groups: dict[str, dict[str, Any]] = {}
     for key, value in flat.items():
-        split = (_SPLIT_CACHE if codecs is None else codecs.split).get(key)
-        if split is None:
-            split = split_key(key, catalog_custom_keys(catalog, entity))
-            assert split is not None  # the engine collected only custom keys
-            if catalog is None and len(_SPLIT_CACHE) < _SPLIT_CACHE_SIZE:
-                _SPLIT_CACHE[key] = split
-        base, suffix = split
+        base, suffix = split_custom_key(key, entity, catalog, codecs)
         if type(value) not in s.SCALAR_TYPES:
             value = s.copy_json(value, (key,))
         group = groups.get(base)
@@ -130,19 +124,42 @@ def to_v2(
             groups[base] = {suffix: value}
         else:
             group[suffix] = value
-    result: dict[str, Any] = {}
-    for base, parts in groups.items():
-        encoder = codecs.encoders.get(base) if codecs is not None else None
-        if encoder is not None:
-            result[base] = encoder(parts)
-            continue
-        definition = catalog.get(entity, base) if catalog is not None else None
-        if definition is None and len(parts) == 1 and "" in parts:
-            # The common case: a plain field and no definitions.
-            result[base] = _untyped_to_v2(base, parts[""], strict)
-        else:
-            result[base] = value_to_v2(base, parts, definition, strict)
-    return result
+    return {
+        base: encode_group(entity, base, parts, catalog, codecs, strict)
+        for base, parts in groups.items()
+    }
+
+
+def split_custom_key(
+    key: str, entity: str, catalog: FieldCatalog | None, codecs: EntityCodecs | None
+) -> tuple[str, str]:
+    """Split a key that the engine classified as custom into (field key, suffix)."""
+    split = (_SPLIT_CACHE if codecs is None else codecs.split).get(key)
+    if split is None:
+        split = split_key(key, catalog_custom_keys(catalog, entity))
+        assert split is not None  # the engine collected only custom keys
+        if catalog is None and len(_SPLIT_CACHE) < _SPLIT_CACHE_SIZE:
+            _SPLIT_CACHE[key] = split
+    return split
+
+
+def encode_group(
+    entity: str,
+    base: str,
+    parts: Mapping[str, Any],
+    catalog: FieldCatalog | None,
+    codecs: EntityCodecs | None,
+    strict: bool,
+) -> Any:
+    """Convert one custom field's v1 parts (suffix -> value) to its v2 value."""
+    encoder = codecs.encoders.get(base) if codecs is not None else None
+    if encoder is not None:
+        return encoder(parts)
+    definition = catalog.get(entity, base) if catalog is not None else None
+    if definition is None and len(parts) == 1 and "" in parts:
+        # The common case: a plain field and no definitions.
+        return _untyped_to_v2(base, parts[""], strict)
+    return value_to_v2(base, parts, definition, strict)
 
 
 #: Hex keys split into (field key, suffix), remembered up to a bound.
@@ -226,7 +243,7 @@ def _monetary_to_v2(
     amount = _number(key, value, definition)
     if currency == "":
         currency = None
-    if currency is not None and not _is_currency(currency):
+    if currency is not None and not is_currency(currency):
         raise ConversionError(
             f"invalid currency for {_label(key, definition)}",
             path=(f"{key}_currency",),
@@ -239,7 +256,7 @@ def _monetary_to_v2(
     return {"value": amount, "currency": currency}
 
 
-def _is_currency(code: Any) -> bool:
+def is_currency(code: Any) -> bool:
     return (
         isinstance(code, str)
         and len(code) == 3
@@ -476,7 +493,13 @@ def to_v1(
             expected="an object keyed by custom field key",
             hint="v2 sends custom fields as an object",
         )
-    for key in custom_fields:
+    flat: dict[str, Any] = {}
+    decoders = codecs_for(catalog, entity).decoders if catalog is not None else {}
+    for key, value in custom_fields.items():
+        decoder = decoders.get(key)
+        if decoder is not None:
+            decoder(value, flat)
+            continue
         if type(key) is not str:
             raise ConversionError(
                 "invalid key",
@@ -485,18 +508,8 @@ def to_v1(
                 expected="string keys",
                 hint="custom field keys are strings such as the 40-character hash",
             )
-    flat: dict[str, Any] = {}
-    if catalog is None:
-        for key, value in custom_fields.items():
-            value_to_v1(key, value, None, flat, strict)
-        return flat
-    decoders = codecs_for(catalog, entity).decoders
-    for key, value in custom_fields.items():
-        decoder = decoders.get(key)
-        if decoder is not None:
-            decoder(value, flat)
-        else:
-            value_to_v1(key, value, catalog.get(entity, key), flat, strict)
+        definition = catalog.get(entity, key) if catalog is not None else None
+        value_to_v1(key, value, definition, flat, strict)
     return flat
 
 
@@ -646,4 +659,4 @@ def _option_to_v1(
 
 
 # Imported last: the codecs module builds on the functions above.
-from pipedrive_shapes._custom_codecs import codecs_for  # noqa: E402
+from pipedrive_shapes._custom_codecs import EntityCodecs, codecs_for  # noqa: E402

@@ -10,6 +10,7 @@ results, and the tests run every type through both.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
@@ -70,11 +71,18 @@ def _option_ids(definition: FieldDefinition) -> frozenset[int] | None:
 
 
 def _encoder(key: str, definition: FieldDefinition) -> Encoder:
-    scalar = _scalar_encoder(key, definition)
-
     def general(parts: Mapping[str, Any]) -> Any:
         return c.value_to_v2(key, parts, definition, False)
 
+    composite = _composite_encoder(definition)
+    if composite is not None:
+
+        def encode_composite(parts: Mapping[str, Any]) -> Any:
+            result = composite(parts)
+            return general(parts) if result is _GENERAL else result
+
+        return encode_composite
+    scalar = _scalar_encoder(key, definition)
     if scalar is None:
         return general
 
@@ -93,6 +101,77 @@ class _General:
 
 
 _GENERAL: Final = _General()
+#: Types whose v2 value is v1's string as it is (a time only without its
+#: timezone object).
+_PLAIN_STRING_TYPES: Final = frozenset({"date", "time"})
+_MONETARY_PARTS: Final = frozenset({"", "currency"})
+_ADDRESS_PARTS: Final = frozenset({"", "subpremise", *c.ADDRESS_PARTS})
+_TEXT_PART_TYPES: Final = frozenset({str, int, float, type(None)})
+
+
+def _is_amount(value: Any) -> bool:
+    kind = type(value)
+    return kind is int or (kind is float and math.isfinite(value))
+
+
+def _composite_encoder(
+    definition: FieldDefinition,
+) -> Callable[[Mapping[str, Any]], Any] | None:
+    """The fast path of a field with subfields, for well-formed input only."""
+    field_type = definition.field_type
+    if field_type == "monetary":
+
+        def monetary(parts: Mapping[str, Any]) -> Any:
+            amount, currency = parts.get(""), parts.get("currency")
+            if (
+                parts.keys() <= _MONETARY_PARTS
+                and _is_amount(amount)
+                and type(currency) is str
+                and c.is_currency(currency)
+            ):
+                return {"value": amount, "currency": currency}
+            return _GENERAL
+
+        return monetary
+    if field_type == "address":
+
+        def address(parts: Mapping[str, Any]) -> Any:
+            if not (
+                parts.keys() <= _ADDRESS_PARTS
+                and _TEXT_PART_TYPES.issuperset(map(type, parts.values()))
+            ):
+                return _GENERAL
+            obj = {"value": parts.get("")}
+            for name in c.ADDRESS_PARTS:
+                obj[name] = parts.get(name)
+            for item in obj.values():
+                if item is not None:
+                    return obj
+            return None
+
+        return address
+    if field_type in c.RANGE_TYPES:
+        check = s.is_date if field_type == "daterange" else s.is_clock_time
+
+        def bounds(parts: Mapping[str, Any]) -> Any:
+            start, until = parts.get(""), parts.get("until")
+            if len(parts) == 2 and check(start) and check(until):
+                return {"value": start, "until": until}
+            return _GENERAL
+
+        return bounds
+    if field_type == "time":
+
+        def time(parts: Mapping[str, Any]) -> Any:
+            if len(parts) != 1 or "" not in parts:
+                return _GENERAL
+            value = parts[""]
+            if s.is_clock_time(value):
+                return value
+            return None if value is None else _GENERAL
+
+        return time
+    return None
 
 
 def _scalar_encoder(
@@ -107,12 +186,35 @@ def _scalar_encoder(
             return None if value is None else _GENERAL
 
         return text
-    if field_type in c.NUMBER_TYPES or field_type in c.RELATION_TYPES:
+    if field_type in c.NUMBER_TYPES:
 
-        def integer(value: Any) -> Any:
-            return value if type(value) in _INT_OR_NONE else _GENERAL
+        def number(value: Any) -> Any:
+            if type(value) in _INT_OR_NONE or (
+                type(value) is float and math.isfinite(value)
+            ):
+                return value
+            return _GENERAL
 
-        return integer
+        return number
+    if field_type in c.RELATION_TYPES:
+
+        def related(value: Any) -> Any:
+            if type(value) in _INT_OR_NONE:
+                return value
+            if type(value) is dict:
+                # A v1 response's user, person or org object.
+                found = value.get("value", value.get("id"))
+                if type(found) is int:
+                    return found
+            return _GENERAL
+
+        return related
+    if field_type == "date":
+
+        def date(value: Any) -> Any:
+            return value if value is None or s.is_date(value) else _GENERAL
+
+        return date
     ids = _option_ids(definition)
     if field_type == "enum" and ids is not None:
 
@@ -149,10 +251,21 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
     def general(value: Any, flat: dict[str, Any]) -> None:
         c.value_to_v1(key, value, definition, flat, False)
 
-    if field_type in c.TEXT_TYPES or field_type == "date":
+    if field_type in c.TEXT_TYPES or field_type in _PLAIN_STRING_TYPES:
         accepted = _STR_OR_NONE
-    elif field_type in c.NUMBER_TYPES or field_type in c.RELATION_TYPES:
+    elif field_type in c.RELATION_TYPES:
         accepted = _INT_OR_NONE
+    elif field_type in c.NUMBER_TYPES:
+
+        def number(value: Any, flat: dict[str, Any]) -> None:
+            if type(value) in _INT_OR_NONE or (
+                type(value) is float and math.isfinite(value)
+            ):
+                flat[key] = value
+            else:
+                general(value, flat)
+
+        return number
     elif field_type == "enum":
 
         def option(value: Any, flat: dict[str, Any]) -> None:
@@ -178,7 +291,7 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
 
         return options
     else:
-        return general
+        return _object_decoder(key, field_type, general) or general
 
     def plain(value: Any, flat: dict[str, Any]) -> None:
         if type(value) in accepted:
@@ -187,3 +300,37 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
             general(value, flat)
 
     return plain
+
+
+#: The v2 object keys of each composite type, without "value".
+_OBJECT_PARTS: Final = {
+    "monetary": ("currency",),
+    "address": ("subpremise", *c.ADDRESS_PARTS),
+    "daterange": ("until",),
+    "timerange": ("until",),
+}
+
+
+def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | None:
+    """The fast path of a composite field: an object of plain values, or null."""
+    names = _OBJECT_PARTS.get(field_type)
+    if names is None:
+        return None
+    allowed = frozenset({"value", *names})
+    flat_keys = tuple((name, f"{key}_{name}") for name in names)
+    monetary = field_type == "monetary"
+
+    def flatten(value: Any, flat: dict[str, Any]) -> None:
+        if (
+            type(value) is dict
+            and value.keys() <= allowed
+            and _TEXT_PART_TYPES.issuperset(map(type, value.values()))
+            and (not monetary or _is_amount(value.get("value", 0)))
+        ):
+            flat[key] = value.get("value")
+            for name, flat_key in flat_keys:
+                flat[flat_key] = value.get(name)
+        else:
+            general(value, flat)
+
+    return flatten

@@ -536,3 +536,71 @@ def test_field_codec_matches_general_path_to_v1(field_type: str, value: Any) -> 
     fast = _outcome(decoder, value, fast_flat)
     general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
     assert (fast, fast_flat) == (general, general_flat)
+
+
+part_values = scalar_inputs | st.sampled_from(
+    [
+        "EUR",
+        "eur",
+        "EURO",
+        "2024-02-29",
+        "2023-02-29",
+        "2024-13-01",
+        "09:30",
+        "09:30:00",
+        "24:00:00",
+        "Berlin",
+    ]
+)
+composite_parts = {
+    "monetary": ("", "currency", "until"),
+    "address": ("", "subpremise", "route", "locality", "country", "currency"),
+    "daterange": ("", "until", "timezone_id", "currency"),
+    "timerange": ("", "until", "timezone_name"),
+    "time": ("", "timezone_id", "timezone_name", "until"),
+}
+
+
+@pytest.mark.parametrize("field_type", sorted(composite_parts))
+@given(data=st.data())
+def test_field_codec_matches_general_path_on_subfields_to_v2(
+    field_type: str, data: st.DataObject
+) -> None:
+    """With any mix of subfields, the per-field converter gives what the general code gives."""
+    from pipedrive_shapes import _custom
+    from pipedrive_shapes._custom_codecs import codecs_for
+
+    suffixes = st.sampled_from(composite_parts[field_type])
+    parts = data.draw(st.dictionaries(suffixes, part_values, min_size=1))
+    key = KEYS[field_type]
+    definition = CATALOG.get("deal", key)
+    encoder = codecs_for(CATALOG, "deal").encoders[key]
+    fast = _outcome(encoder, parts)
+    assert fast == _outcome(_custom.value_to_v2, key, parts, definition, False)
+
+
+v2_objects = st.dictionaries(
+    st.sampled_from(
+        ["value", "currency", "until", "subpremise", "route", "timezone_id", "id"]
+    ),
+    part_values,
+)
+
+
+@pytest.mark.parametrize("field_type", sorted(composite_parts))
+@given(value=v2_objects | part_values)
+def test_field_codec_matches_general_path_on_objects_to_v1(
+    field_type: str, value: Any
+) -> None:
+    """With any object or scalar, the per-field v2 -> v1 converter gives what the general code gives."""
+    from pipedrive_shapes import _custom
+    from pipedrive_shapes._custom_codecs import codecs_for
+
+    key = KEYS[field_type]
+    definition = CATALOG.get("deal", key)
+    fast_flat: dict[str, Any] = {}
+    general_flat: dict[str, Any] = {}
+    decoder = codecs_for(CATALOG, "deal").decoders[key]
+    fast = _outcome(decoder, value, fast_flat)
+    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
+    assert (fast, list(fast_flat.items())) == (general, list(general_flat.items()))

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Final
 from marshmallow import ValidationError, fields
 
 from pipedrive_shapes import _scalars as s
-from pipedrive_shapes._custom import _is_currency
+from pipedrive_shapes._custom import is_currency
 from pipedrive_shapes.errors import ConversionError
 
 if TYPE_CHECKING:
@@ -255,7 +255,7 @@ class CurrencyCode(Checked):
     )
 
     def check(self, value: Any) -> None:
-        if not _is_currency(value):
+        if not is_currency(value):
             raise self.make_error("invalid")
 
 
