@@ -14,6 +14,7 @@ from typing import Any, Final
 from pipedrive_shapes import _custom
 from pipedrive_shapes import _scalars as s
 from pipedrive_shapes._catalog import FieldCatalog
+from pipedrive_shapes._custom_codecs import codecs_for
 from pipedrive_shapes._rules import (
     SKIP,
     Codec,
@@ -26,6 +27,7 @@ from pipedrive_shapes._rules import (
     Removed,
     Rule,
 )
+from pipedrive_shapes._shapes import MAX_KEYS, ShapeFunction, Shapes, Source
 from pipedrive_shapes.errors import ConversionError
 
 Handler = Callable[[Any, dict[str, Any], "State"], None]
@@ -95,7 +97,7 @@ class Plan:
         #: The handler of each include-only field once it is requested.
         self.included: dict[str, Handler] = {}
         self._variants: dict[
-            tuple[str, frozenset[str], str | None], dict[str, Any]
+            tuple[str, frozenset[str], str | None], tuple[dict[str, Any], Shapes]
         ] = {}
         self.include_names: frozenset[str] = frozenset(
             rule.v1 for rule in rules if isinstance(rule, IncludeOnly)
@@ -115,17 +117,26 @@ class Plan:
         direction, ``include_fields`` set and catalog, and then also remember
         how each key without a rule was classified.
         """
-        variant = (
+        return self.variant(direction, include, catalog)[0]
+
+    def variant(
+        self, direction: str, include: frozenset[str], catalog: FieldCatalog | None
+    ) -> tuple[dict[str, Any], Shapes]:
+        """Return the action table of :meth:`actions` with its generated shapes."""
+        key = (
             direction,
             include,
             catalog.fingerprint if catalog is not None else None,
         )
-        table = self._variants.get(variant)
-        if table is None:
+        variant = self._variants.get(key)
+        if variant is None:
             if len(self._variants) >= _MAX_VARIANTS:
                 self._variants.clear()
-            table = self._variants[variant] = self._build_actions(direction, include)
-        return table
+            variant = self._variants[key] = (
+                self._build_actions(direction, include),
+                Shapes(),
+            )
+        return variant
 
     def _build_actions(self, direction: str, include: frozenset[str]) -> dict[str, Any]:
         handlers = self.forward if direction == "v2" else self.backward
@@ -463,9 +474,18 @@ def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     if type(payload) is not dict and not isinstance(payload, Mapping):
         _require_mapping(payload)
     st.payload = payload
+    actions, shapes = plan.variant("v2", st.include, st.catalog)
+    if type(payload) is dict and len(payload) <= MAX_KEYS:
+        keys = tuple(payload)
+        function = shapes.compiled.get(keys)
+        if function is None and keys not in shapes.compiled and shapes.sighted(keys):
+            function = shapes.compiled[keys] = _generate_forward(
+                plan, actions, keys, st.catalog
+            )
+        if function is not None:
+            return function(payload, st)
     out: dict[str, Any] = {}
     custom = st.custom
-    actions = plan.actions("v2", st.include, st.catalog)
     # Branches are ordered by how often each kind of key occurs.
     for key, value in payload.items():
         action = actions.get(key)
@@ -501,7 +521,11 @@ def apply_forward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     _require_mapping(payload)
     st.payload = payload
     out: dict[str, Any] = {}
-    catalog_keys = _custom.catalog_custom_keys(st.catalog, plan.entity)
+    catalog_keys = (
+        _custom.catalog_custom_keys(st.catalog, plan.entity)
+        if plan.has_custom_fields
+        else frozenset()
+    )
     for key, value in payload.items():
         handler = plan.forward.get(key)
         if key in plan.include_names:
@@ -523,10 +547,7 @@ def _finish_forward(
 ) -> dict[str, Any]:
     custom = st.custom
     if st.groups:
-        for target, group in st.groups.items():
-            rule = plan.nested.get(target)
-            if rule is not None:
-                out[target] = build_nested(rule, group)
+        _build_groups(plan, st.groups, out)
     if plan.has_custom_fields and (custom or plan.always_custom_fields):
         out["custom_fields"] = _custom.to_v2(
             plan.entity, custom, st.catalog, strict=st.strict
@@ -538,6 +559,16 @@ def _finish_forward(
         )
         _check_foreign(st.foreign, payload, produced, "v2", "v1")
     return out
+
+
+def _build_groups(
+    plan: Plan, groups: dict[str, dict[str, Any]], out: dict[str, Any]
+) -> None:
+    """Replace each nested field's placeholder with the object of its parts."""
+    for target, group in groups.items():
+        rule = plan.nested.get(target)
+        if rule is not None:
+            out[target] = build_nested(rule, group)
 
 
 def _classify_forward(
@@ -561,8 +592,15 @@ def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     if type(payload) is not dict and not isinstance(payload, Mapping):
         _require_mapping(payload)
     st.payload = payload
+    actions, shapes = plan.variant("v1", _NO_NAMES, st.catalog)
+    if type(payload) is dict and len(payload) <= MAX_KEYS:
+        keys = tuple(payload)
+        function = shapes.compiled.get(keys)
+        if function is None and keys not in shapes.compiled and shapes.sighted(keys):
+            function = shapes.compiled[keys] = _generate_backward(plan, actions, keys)
+        if function is not None:
+            return function(payload, st)
     out: dict[str, Any] = {}
-    actions = plan.actions("v1", frozenset(), st.catalog)
     for key, value in payload.items():
         action = actions.get(key)
         if action is None:
@@ -634,6 +672,108 @@ def _finish_backward(
     if st.foreign:
         _check_foreign(st.foreign, payload, out, "v1", "v2")
     return out
+
+
+_NO_NAMES: Final[frozenset[str]] = frozenset()
+
+
+def _generate_forward(
+    plan: Plan,
+    actions: dict[str, Any],
+    keys: tuple[str, ...],
+    catalog: FieldCatalog | None,
+) -> ShapeFunction | None:
+    """Write the v1 -> v2 function of one shape, or None to stay on the loop."""
+    source = Source(keys)
+    custom: list[tuple[int, str]] = []
+    for index, key in enumerate(keys):
+        action = actions.get(key)
+        if action is None:
+            action = _classify_forward(plan, actions, key, catalog)
+        if action is FOREIGN:
+            return None
+        if action is CUSTOM:
+            custom.append((index, key))
+        elif action is not DROP:
+            _emit(source, index, key, action)
+    source.flush()
+    if plan.nested:
+        source.names["_plan"] = plan
+        source.names["_build_groups"] = _build_groups
+        source.lines.append("    if st.groups: _build_groups(_plan, st.groups, out)")
+    if plan.has_custom_fields and (custom or plan.always_custom_fields):
+        fields = _custom_fields_code(source, plan, custom, catalog)
+        source.lines.append(f"    out['custom_fields'] = {fields}")
+    return source.build("payload, st", "out")
+
+
+def _custom_fields_code(
+    source: Source,
+    plan: Plan,
+    custom: list[tuple[int, str]],
+    catalog: FieldCatalog | None,
+) -> str:
+    """The expression of the v2 ``custom_fields`` object, as :func:`_custom.to_v2` builds it."""
+    codecs = codecs_for(catalog, plan.entity) if catalog is not None else None
+    groups: dict[str, list[str]] = {}
+    for index, key in custom:
+        base, suffix = _custom.split_custom_key(key, plan.entity, catalog, codecs)
+        part = f"{suffix!r}: {source.copied(f'v{index}', key)}"
+        groups.setdefault(base, []).append(part)
+    codecs_name = source.name("_codecs", codecs)
+    source.names["_encode_group"] = _custom.encode_group
+    entries = []
+    for base, parts in groups.items():
+        parts_code = f"{{{', '.join(parts)}}}"
+        encoder = codecs.encoders.get(base) if codecs is not None else None
+        if encoder is not None:
+            value = f"{source.name('_encoder', encoder)}({parts_code})"
+        else:
+            value = (
+                f"_encode_group({plan.entity!r}, {base!r}, {parts_code}, "
+                f"st.catalog, {codecs_name}, st.strict)"
+            )
+        entries.append(f"{base!r}: {value}")
+    return f"{{{', '.join(entries)}}}"
+
+
+def _generate_backward(
+    plan: Plan, actions: dict[str, Any], keys: tuple[str, ...]
+) -> ShapeFunction | None:
+    """Write the v2 -> v1 function of one shape, or None to stay on the loop."""
+    source = Source(keys)
+    for index, key in enumerate(keys):
+        action = actions.get(key)
+        if action is None:
+            _check_key(key)
+            action = key
+        if action is FOREIGN:
+            return None
+        if action is CUSTOM:
+            source.flush()
+            source.names["_to_v1"] = _custom.to_v1
+            source.lines.append(
+                f"    st.custom = _to_v1({plan.entity!r}, v{index}, st.catalog, strict=st.strict)"
+            )
+        elif action is not DROP:
+            _emit(source, index, key, action)
+    source.names["_plan"] = plan
+    source.names["_finish"] = _finish_backward
+    return source.build("payload, st", "_finish(_plan, payload, st, out)")
+
+
+def _emit(source: Source, index: int, key: str, action: Any) -> None:
+    """Add the code of one key's action (a copy, a codec or a handler)."""
+    local = f"v{index}"
+    kind = type(action)
+    if kind is str:
+        source.entry(action, source.copied(local, key))
+    elif kind is tuple:
+        source.entry(action[0], source.encoded(local, key, action))
+    else:
+        source.flush()
+        handler = source.name("_handler", action)
+        source.lines.append(f"    {handler}({local}, out, st)")
 
 
 def _check_foreign(

@@ -1,0 +1,121 @@
+"""Converters generated per record shape, for records that repeat their keys.
+
+Records from one API endpoint arrive with the same keys in the same order,
+record after record. Once a shape (the tuple of a record's keys) has been
+seen :data:`COMPILE_AFTER` times, this module writes a Python function for
+it: the action of each key is looked up once, at generation time, and the
+function unpacks the record's values into locals and builds the output with
+one dict display. A record of that shape then costs no per-key table
+look-up and no dispatch on the action's kind.
+
+The generated function does exactly what the conversion loops of
+:mod:`pipedrive_shapes._engine` do for each key, in the same order, and
+then hands over to the same finishing step; a test runs both on the
+Hypothesis strategies and compares the results. Shapes with a key of the
+other API version, with more than :data:`MAX_KEYS` keys, or with a key that
+is not a string stay on the loops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Final
+
+from pipedrive_shapes import _scalars as s
+
+#: Sightings of a shape before a function is generated for it. One-off
+#: shapes never pay for code generation.
+COMPILE_AFTER: int = 4
+#: Shapes with more keys stay on the loops: generating code for them would
+#: cost more than it saves.
+MAX_KEYS: Final = 512
+#: Generated functions kept per action table; further shapes use the loops.
+MAX_SHAPES: Final = 128
+#: Distinct shapes counted per action table before the counts start over.
+MAX_COUNTED: Final = 4096
+
+ShapeFunction = Callable[[Any, Any], dict[str, Any]]
+
+
+class Shapes:
+    """The shape counts and generated functions of one action table."""
+
+    __slots__ = ("compiled", "seen")
+
+    def __init__(self) -> None:
+        self.compiled: dict[tuple[str, ...], ShapeFunction | None] = {}
+        self.seen: dict[tuple[str, ...], int] = {}
+
+    def sighted(self, keys: tuple[str, ...]) -> bool:
+        """Count one sighting of ``keys``; tell whether to generate code now."""
+        if len(self.compiled) >= MAX_SHAPES:
+            return False
+        count = self.seen.get(keys, 0) + 1
+        if count < COMPILE_AFTER:
+            if len(self.seen) >= MAX_COUNTED:
+                self.seen.clear()
+            self.seen[keys] = count
+            return False
+        self.seen.pop(keys, None)
+        return True
+
+
+class Source:
+    """Python source of one generated function and the names it uses."""
+
+    def __init__(self, keys: tuple[str, ...]) -> None:
+        self.keys = keys
+        self.names: dict[str, Any] = {
+            "_SCALARS": s.SCALAR_TYPES,
+            "_copy_json": s.copy_json,
+        }
+        self.lines: list[str] = []
+        #: Entries of the output's dict display, until ``out`` is created.
+        self.display: list[str] | None = []
+
+    def name(self, prefix: str, value: Any) -> str:
+        """Bind ``value`` to a new global name of the generated function."""
+        name = f"{prefix}{len(self.names)}"
+        self.names[name] = value
+        return name
+
+    def copied(self, local: str, key: str) -> str:
+        """The expression that copies a passed-through value, as the loops do."""
+        return (
+            f"{local} if type({local}) in _SCALARS else _copy_json({local}, ({key!r},))"
+        )
+
+    def encoded(self, local: str, key: str, action: tuple[Any, ...]) -> str:
+        """The expression that runs a codec action, as the loops do."""
+        _, codec, path, unchanged = action
+        codec_name = self.name("_codec", codec)
+        path_name = self.name("_path", path)
+        call = f"{codec_name}({local}, {path_name})"
+        if not unchanged:
+            return call
+        types_name = self.name("_types", unchanged)
+        return f"{local} if type({local}) in {types_name} else {call}"
+
+    def entry(self, target: str, expression: str) -> None:
+        """Set output key ``target`` to ``expression``, after all earlier keys."""
+        if self.display is not None:
+            self.display.append(f"{target!r}: {expression}")
+        else:
+            self.lines.append(f"    out[{target!r}] = {expression}")
+
+    def flush(self) -> None:
+        """Create ``out`` from the entries so far, before a statement that uses it."""
+        if self.display is not None:
+            self.lines.append(f"    out = {{{', '.join(self.display)}}}")
+            self.display = None
+
+    def build(self, signature: str, result: str) -> ShapeFunction:
+        """Compile the collected lines into a function named ``convert``."""
+        self.flush()
+        unpack = "".join(f"v{index}, " for index in range(len(self.keys)))
+        body = [f"    ({unpack}) = payload.values()", *self.lines]
+        text = "\n".join([f"def convert({signature}):", *body, f"    return {result}"])
+        namespace = dict(self.names)
+        exec(compile(text, "<pipedrive_shapes shape>", "exec"), namespace)
+        function: ShapeFunction = namespace["convert"]
+        return function
