@@ -563,3 +563,22 @@ UNCHANGED_TYPES: Final[dict[Any, frozenset[type]]] = {
     visible_to_to_v2: frozenset({_NONE}),
     timestamp_to_v1: frozenset({_NONE}),
 }
+
+#: Codecs whose common case generated code runs inline: a Python expression
+#: template with ``{value}`` for the input and ``{call}`` for the codec call
+#: that handles every other input, and the names the template uses. Each
+#: template must give exactly what its codec gives.
+INLINE_CODECS: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
+    timestamp_to_v2: (
+        "None if {value} is None else {value}.replace(' ', 'T') + 'Z'"
+        " if type({value}) is str and _v1_timestamp({value})"
+        " and ({value}[8:10] <= '28' or _has_day({value})) else {call}",
+        {"_v1_timestamp": _V1_TIMESTAMP.fullmatch, "_has_day": _has_day},
+    ),
+    timestamp_to_v1: (
+        "None if {value} is None else {value}[:10] + ' ' + {value}[11:19]"
+        " if type({value}) is str and len({value}) == 20 and _v2_timestamp({value})"
+        " and ({value}[8:10] <= '28' or _has_day({value})) else {call}",
+        {"_v2_timestamp": _V2_TIMESTAMP.fullmatch, "_has_day": _has_day},
+    ),
+}

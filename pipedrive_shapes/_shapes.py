@@ -91,6 +91,11 @@ class Source:
         codec_name = self.name("_codec", codec)
         path_name = self.name("_path", path)
         call = f"{codec_name}({local}, {path_name})"
+        inline = s.INLINE_CODECS.get(codec)
+        if inline is not None:
+            template, names = inline
+            self.names.update(names)
+            return f"({template.format(value=local, call=call)})"
         if not unchanged:
             return call
         types_name = self.name("_types", unchanged)
