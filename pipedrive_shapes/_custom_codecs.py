@@ -317,7 +317,7 @@ def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | No
     if names is None:
         return None
     allowed = frozenset({"value", *names})
-    flat_keys = tuple((name, f"{key}_{name}") for name in names)
+    flat_keys = tuple(f"{key}_{name}" for name in names)
     monetary = field_type == "monetary"
 
     def flatten(value: Any, flat: dict[str, Any]) -> None:
@@ -328,8 +328,7 @@ def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | No
             and (not monetary or _is_amount(value.get("value", 0)))
         ):
             flat[key] = value.get("value")
-            for name, flat_key in flat_keys:
-                flat[flat_key] = value.get(name)
+            flat.update(zip(flat_keys, map(value.get, names), strict=True))
         else:
             general(value, flat)
 

@@ -654,16 +654,10 @@ def _finish_backward(
     plan: Plan, payload: Mapping[str, Any], st: State, out: dict[str, Any]
 ) -> dict[str, Any]:
     if st.custom:
-        for key in st.custom:
-            if key in out:
-                raise ConversionError(
-                    "custom field key also at the record's root",
-                    path=(key,),
-                    value=payload.get(key),
-                    expected="each custom field only under custom_fields",
-                    hint="v2 records carry custom fields in custom_fields alone",
-                )
-        out.update(st.custom)
+        if out.keys().isdisjoint(st.custom):
+            out.update(st.custom)
+        else:
+            _report_custom_at_root(st.custom, payload, out)
     for key, derive in plan.derivations:
         if key not in out:
             derived = derive(payload, st.parent)
@@ -774,6 +768,21 @@ def _emit(source: Source, index: int, key: str, action: Any) -> None:
         source.flush()
         handler = source.name("_handler", action)
         source.lines.append(f"    {handler}({local}, out, st)")
+
+
+def _report_custom_at_root(
+    custom: dict[str, Any], payload: Mapping[str, Any], out: dict[str, Any]
+) -> None:
+    """Raise for the first custom field key that the record also has at its root."""
+    for key in custom:
+        if key in out:
+            raise ConversionError(
+                "custom field key also at the record's root",
+                path=(key,),
+                value=payload.get(key),
+                expected="each custom field only under custom_fields",
+                hint="v2 records carry custom fields in custom_fields alone",
+            )
 
 
 def _check_foreign(
