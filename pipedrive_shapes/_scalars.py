@@ -569,6 +569,13 @@ UNCHANGED_TYPES: Final[dict[Any, frozenset[type]]] = {
 #: that handles every other input, and the names the template uses. Each
 #: template must give exactly what its codec gives.
 INLINE_CODECS: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
+    related_to_v2: (
+        "{value} if type({value}) is int or {value} is None"
+        " else _found if type({value}) is dict"
+        " and type(_found := {value}.get('value', {value}.get('id'))) is int"
+        " else {call}",
+        {},
+    ),
     timestamp_to_v2: (
         "None if {value} is None else {value}.replace(' ', 'T') + 'Z'"
         " if type({value}) is str and _v1_timestamp({value})"
