@@ -123,7 +123,7 @@ def to_v2(
     include = (
         _NO_NAMES if include_fields == () else _names(include_fields, "include_fields")
     )
-    unknown = include - plan.include_names
+    unknown = include - plan.include_names if include else include
     if unknown:
         raise ConversionError(
             f"unknown include_fields name for {entity}",
