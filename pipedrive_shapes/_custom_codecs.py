@@ -35,13 +35,17 @@ class EntityCodecs:
         self.split: dict[str, tuple[str, str]] = {}
         self.encoders: dict[str, Encoder] = {}
         self.decoders: dict[str, Decoder] = {}
+        names = c.catalog_custom_keys(catalog, entity)
         for key in catalog.custom_keys(entity):
             definition = catalog.get(entity, key)
             if definition is None:
                 continue
-            self.split[key] = (key, "")
-            for suffix in c.SUFFIXES:
-                self.split[f"{key}_{suffix}"] = (key, suffix)
+            # split_key decides, so that a key that is both a field and
+            # another field's subfield splits as the general code splits it.
+            for name in (key, *(f"{key}_{suffix}" for suffix in c.SUFFIXES)):
+                split = c.split_key(name, names)
+                if split is not None:
+                    self.split[name] = split
             self.encoders[key] = _encoder(key, definition)
             self.decoders[key] = _decoder(key, definition)
 
