@@ -447,15 +447,19 @@ def _compile_labels(plan: Plan, rule: Labels) -> None:
     plan.backward[v2] = backward
 
 
-def _check_key(key: Any) -> None:
-    if type(key) is not str:
-        raise ConversionError(
-            "invalid key",
-            path=(),
-            value=key,
-            expected="string keys, as in JSON objects",
-            hint="convert the keys to strings",
-        )
+def _string_key(key: Any) -> str:
+    """Return ``key`` as an exact ``str``; a str subclass becomes a plain string."""
+    if type(key) is str:
+        return key
+    if isinstance(key, str):
+        return str.__str__(key)
+    raise ConversionError(
+        "invalid key",
+        path=(),
+        value=key,
+        expected="string keys, as in JSON objects",
+        hint="convert the keys to strings",
+    )
 
 
 def _require_mapping(payload: Any) -> None:
@@ -534,11 +538,12 @@ def apply_forward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
             st.foreign.append(key)
         elif handler is not None:
             handler(value, out, st)
-        elif plan.has_custom_fields and _custom.is_custom_key(key, catalog_keys):
+        elif plan.has_custom_fields and _custom.is_custom_key(
+            _string_key(key), catalog_keys
+        ):
             st.custom[key] = value
         else:
-            _check_key(key)
-            out[key] = s.copy_json(value, (key,))
+            out[_string_key(key)] = s.copy_json(value, (key,))
     return _finish_forward(plan, payload, st, out)
 
 
@@ -575,12 +580,11 @@ def _classify_forward(
     plan: Plan, actions: dict[str, Any], key: Any, catalog: FieldCatalog | None
 ) -> Any:
     """Classify a v1 key without a rule: a custom field, or a field to copy."""
-    if type(key) is not str:
-        _check_key(key)
-    action: Any = key
+    name = _string_key(key)
+    action: Any = name
     if plan.has_custom_fields:
         catalog_keys = _custom.catalog_custom_keys(catalog, plan.entity)
-        if _custom.is_custom_key(key, catalog_keys):
+        if _custom.is_custom_key(name, catalog_keys):
             action = CUSTOM
     if len(actions) < _MAX_REMEMBERED_KEYS:
         actions[key] = action
@@ -602,13 +606,11 @@ def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
             return function(payload, st)
     out: dict[str, Any] = {}
     for key, value in payload.items():
-        action = actions.get(key)
+        action: Any = actions.get(key)
         if action is None:
-            if type(key) is not str:
-                _check_key(key)
-            action = key
+            action = _string_key(key)
             if len(actions) < _MAX_REMEMBERED_KEYS:
-                actions[key] = key
+                actions[key] = action
         kind = type(action)
         if kind is str:
             out[action] = (
@@ -645,8 +647,7 @@ def apply_backward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         elif key == "custom_fields" and plan.has_custom_fields:
             st.custom = _custom.to_v1(plan.entity, value, st.catalog, strict=st.strict)
         else:
-            _check_key(key)
-            out[key] = s.copy_json(value, (key,))
+            out[_string_key(key)] = s.copy_json(value, (key,))
     return _finish_backward(plan, payload, st, out)
 
 
@@ -711,9 +712,11 @@ def _custom_fields_code(
     codecs = codecs_for(catalog, plan.entity) if catalog is not None else None
     groups: dict[str, list[str]] = {}
     for index, key in custom:
+        # Every value is copied before any is converted, as _custom.to_v2
+        # does, so that the first error reported is the same.
+        source.lines.append(f"    c{index} = {source.copied(f'v{index}', key)}")
         base, suffix = _custom.split_custom_key(key, plan.entity, catalog, codecs)
-        part = f"{suffix!r}: {source.copied(f'v{index}', key)}"
-        groups.setdefault(base, []).append(part)
+        groups.setdefault(base, []).append(f"{suffix!r}: c{index}")
     codecs_name = source.name("_codecs", codecs)
     source.names["_encode_group"] = _custom.encode_group
     entries = []
@@ -739,8 +742,7 @@ def _generate_backward(
     for index, key in enumerate(keys):
         action = actions.get(key)
         if action is None:
-            _check_key(key)
-            action = key
+            action = _string_key(key)
         if action is FOREIGN:
             return None
         if action is CUSTOM:

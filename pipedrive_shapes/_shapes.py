@@ -12,8 +12,9 @@ The generated function does exactly what the conversion loops of
 :mod:`pipedrive_shapes._engine` do for each key, in the same order, and
 then hands over to the same finishing step; a test runs both on the
 Hypothesis strategies and compares the results. Shapes with a key of the
-other API version, with more than :data:`MAX_KEYS` keys, or with a key that
-is not a string stay on the loops.
+other API version, with more than :data:`MAX_KEYS` keys or
+:data:`MAX_SHAPE_SIZE` characters of keys, or with a key that is not
+exactly a ``str`` stay on the loops.
 """
 
 from __future__ import annotations
@@ -33,6 +34,11 @@ MAX_KEYS: Final = 512
 MAX_SHAPES: Final = 128
 #: Distinct shapes counted per action table before the counts start over.
 MAX_COUNTED: Final = 4096
+#: Shapes whose keys have more characters in all stay on the loops, so that
+#: counting and generating code keep a bounded amount of key text.
+MAX_SHAPE_SIZE: Final = 32_768
+#: Key characters kept by the counts of one action table before they start over.
+MAX_COUNTED_SIZE: Final = 1 << 20
 
 ShapeFunction = Callable[[Any, Any], dict[str, Any]]
 
@@ -40,24 +46,46 @@ ShapeFunction = Callable[[Any, Any], dict[str, Any]]
 class Shapes:
     """The shape counts and generated functions of one action table."""
 
-    __slots__ = ("compiled", "seen")
+    __slots__ = ("compiled", "seen", "seen_size")
 
     def __init__(self) -> None:
         self.compiled: dict[tuple[str, ...], ShapeFunction | None] = {}
         self.seen: dict[tuple[str, ...], int] = {}
+        #: Characters of the keys in ``seen``, bounded by MAX_COUNTED_SIZE.
+        self.seen_size = 0
 
     def sighted(self, keys: tuple[str, ...]) -> bool:
-        """Count one sighting of ``keys``; tell whether to generate code now."""
+        """Count one sighting of ``keys`` and tell whether to generate code now."""
         if len(self.compiled) >= MAX_SHAPES:
             return False
         count = self.seen.get(keys, 0) + 1
-        if count < COMPILE_AFTER:
-            if len(self.seen) >= MAX_COUNTED:
+        if count >= COMPILE_AFTER:
+            self.seen.pop(keys, None)
+            return True
+        if count == 1:
+            size = shape_size(keys)
+            if size > MAX_SHAPE_SIZE:
+                return False
+            if (
+                len(self.seen) >= MAX_COUNTED
+                or self.seen_size + size > MAX_COUNTED_SIZE
+            ):
                 self.seen.clear()
-            self.seen[keys] = count
-            return False
-        self.seen.pop(keys, None)
-        return True
+                self.seen_size = 0
+            self.seen_size += size
+        self.seen[keys] = count
+        return False
+
+
+def shape_size(keys: tuple[Any, ...]) -> int:
+    """Count the characters of a shape's keys.
+
+    A key that is not exactly a ``str`` counts as more than MAX_SHAPE_SIZE,
+    so that its shape stays on the loops.
+    """
+    if not all(type(key) is str for key in keys):
+        return MAX_SHAPE_SIZE + 1
+    return sum(map(len, keys))
 
 
 class Source:
