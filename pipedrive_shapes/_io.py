@@ -25,7 +25,6 @@ import itertools
 import json
 import math
 import os
-import re
 import stat
 import sys
 import tempfile
@@ -204,31 +203,24 @@ def _short_text(key: str) -> str:
     return text if len(text) <= 60 else text[:56] + "...'"
 
 
-#: A closing quote, whitespace and a colon: JSON allows whitespace between a
-#: key and its colon, but the key count in _may_have_lost_keys assumes none.
-#: The pattern has one fixed step and cannot backtrack.
-_SPACED_COLON: Final = re.compile(rb'"[ \t\r\n]+:')
-
-
 def _may_have_lost_keys(data: bytes, value: Any) -> bool:
     """Tell whether orjson may have dropped a repeated key of ``data``.
 
-    A quote directly followed by a colon ends an object key, or sits inside
-    a string as an escaped quote (``\\":``). Re-encoding the value writes
-    the same strings, so unless a key was dropped, the input and the
-    re-encoded value contain that pair equally often. A difference, or
-    whitespace before a colon (which hides keys from the count), returns
-    True, and the caller parses again with the json module to check exactly.
+    Every object key is followed by one colon, whatever the whitespace, and
+    the other colons sit inside strings. Re-encoding the value writes the
+    kept keys and strings again, with every colon as a plain character. So
+    unless a key was dropped, the input and the re-encoded value contain
+    equally many colons. A difference returns True, and the caller parses
+    again with the json module to check exactly. Counting one byte value is
+    a single fast scan of the line.
     """
-    # NOTE: a lost key goes unnoticed only if the input also spells a quote
-    # before a colon as \u0022 often enough to make up the difference.
-    if _SPACED_COLON.search(data):
-        return True
+    # NOTE: a lost key goes unnoticed only if the input also spells colons
+    # inside strings as \u003a often enough to make up the difference.
     try:
         encoded = orjson.dumps(value)
     except orjson.JSONEncodeError:
         return True
-    return data.count(b'":') != encoded.count(b'":')
+    return data.count(b":") != encoded.count(b":")
 
 
 def dump_json(value: Any, *, indent: int | None = None) -> bytes:

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from pipedrive_shapes import _cli_records as records_layer
 from pipedrive_shapes import _io as io_layer
@@ -613,3 +615,61 @@ def test_load_json_quotes_and_colons_in_strings_accepted(data: bytes) -> None:
     from pipedrive_shapes._io import load_json
 
     assert load_json(data) == json.loads(data)
+
+
+# Objects as lists of (key, value) pairs, so that keys may repeat.
+_pair_values = st.recursive(
+    st.none() | st.integers(-5, 5) | st.text(':"\\ab', max_size=4),
+    lambda children: (
+        st.lists(
+            st.tuples(st.sampled_from(["a", "b", "c:", '"d']), children), max_size=4
+        ).map(lambda pairs: ("object", pairs))
+        | st.lists(children, max_size=3).map(lambda items: ("array", items))
+    ),
+    max_leaves=8,
+)
+
+
+def _pairs_text(value: Any, space: str) -> str:
+    """Write a pair structure as JSON text with ``space`` around each colon."""
+    if isinstance(value, tuple) and value[0] == "object":
+        members = (
+            f"{json.dumps(key)}{space}:{space}{_pairs_text(item, space)}"
+            for key, item in value[1]
+        )
+        return "{" + ", ".join(members) + "}"
+    if isinstance(value, tuple):
+        return "[" + ",".join(_pairs_text(item, space) for item in value[1]) + "]"
+    return json.dumps(value)
+
+
+def _repeats_key(value: Any) -> bool:
+    if isinstance(value, tuple) and value[0] == "object":
+        keys = [key for key, _ in value[1]]
+        return len(set(keys)) != len(keys) or any(
+            _repeats_key(item) for _, item in value[1]
+        )
+    if isinstance(value, tuple):
+        return any(_repeats_key(item) for item in value[1])
+    return False
+
+
+@given(
+    pairs=st.lists(
+        st.tuples(st.sampled_from(["a", "b", "c:"]), _pair_values),
+        min_size=1,
+        max_size=5,
+    ),
+    space=st.sampled_from(["", " ", "\n", "\t "]),
+)
+def test_load_json_rejects_exactly_repeated_keys(pairs: list[Any], space: str) -> None:
+    """Any object, at any depth and with any spacing, is rejected when it repeats a key."""
+    from pipedrive_shapes._io import JSONSyntaxError, load_json
+
+    document = ("object", pairs)
+    try:
+        load_json(_pairs_text(document, space).encode())
+        rejected = False
+    except JSONSyntaxError:
+        rejected = True
+    assert rejected == _repeats_key(document)
