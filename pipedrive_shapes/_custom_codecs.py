@@ -129,10 +129,14 @@ def _composite_encoder(
             amount, currency = parts.get(""), parts.get("currency")
             if (
                 parts.keys() <= _MONETARY_PARTS
-                and _is_amount(amount)
-                and type(currency) is str
-                and c.is_currency(currency)
+                and (amount is None or _is_amount(amount))
+                and (
+                    currency is None
+                    or (type(currency) is str and c.is_currency(currency))
+                )
             ):
+                if amount is None and currency is None:
+                    return None
                 return {"value": amount, "currency": currency}
             return _GENERAL
 
@@ -159,9 +163,11 @@ def _composite_encoder(
 
         def bounds(parts: Mapping[str, Any]) -> Any:
             start, until = parts.get(""), parts.get("until")
-            if len(parts) == 2 and check(start) and check(until):
+            if len(parts) != 2 or "" not in parts or "until" not in parts:
+                return _GENERAL
+            if check(start) and check(until):
                 return {"value": start, "until": until}
-            return _GENERAL
+            return None if start is None and until is None else _GENERAL
 
         return bounds
     if field_type == "time":
@@ -185,8 +191,8 @@ def _scalar_encoder(
     if field_type in c.TEXT_TYPES:
 
         def text(value: Any) -> Any:
-            if type(value) is str and value:
-                return value
+            if type(value) is str:
+                return value or None  # v2 sends an empty text field as null
             return None if value is None else _GENERAL
 
         return text
@@ -229,14 +235,14 @@ def _scalar_encoder(
                     value = number
             if type(value) is int and value in ids:
                 return value
-            return None if value is None else _GENERAL
+            return None if value is None or value == "" else _GENERAL
 
         return option
     if field_type == "set" and ids is not None:
 
         def options(value: Any) -> Any:
             if type(value) is not str or not value:
-                return None if value is None else _GENERAL
+                return None if value is None or value == "" else _GENERAL
             chosen = []
             for part in value.split(","):
                 number = s.digits_to_int(part)
