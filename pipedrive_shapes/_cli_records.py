@@ -22,7 +22,7 @@ from pipedrive_shapes._envelopes import convert_envelope
 from pipedrive_shapes._io import (
     JSONSyntaxError,
     OutputError,
-    dump_json,
+    dump_json_line,
     is_blank,
     is_envelope,
     load_json,
@@ -160,12 +160,12 @@ class Reject:
         if self.raw is not None:
             entry["record_base64"] = base64.b64encode(self.raw).decode("ascii")
         try:
-            return dump_json(entry) + b"\n"
+            return dump_json_line(entry)
         except OutputError:
             # A record that cannot be encoded, such as one holding a lone
             # surrogate, is kept as its Python repr so the entry still lands.
             entry["record"] = repr(self.record)
-            return dump_json(entry) + b"\n"
+            return dump_json_line(entry)
 
 
 class RecordConverter:
@@ -247,7 +247,7 @@ class RecordConverter:
         except ConversionError as error:
             return Reject.from_error(error, value, line=number)
         try:
-            return dump_json(converted) + b"\n"
+            return dump_json_line(converted)
         except OutputError as error:
             return Reject.from_problem(str(error), value, line=number)
 

@@ -253,6 +253,19 @@ def dump_json(value: Any, *, indent: int | None = None) -> bytes:
         raise OutputError(f"cannot encode the result as JSON: {error}") from None
 
 
+def dump_json_line(value: Any) -> bytes:
+    """Encode ``value`` as one NDJSON line: compact JSON and a newline.
+
+    :raises OutputError: when ``value`` contains something JSON cannot encode.
+    """
+    if ORJSON_AVAILABLE:
+        try:
+            return orjson.dumps(value, option=orjson.OPT_APPEND_NEWLINE)
+        except orjson.JSONEncodeError:
+            pass  # dump_json falls back to the json module
+    return dump_json(value) + b"\n"
+
+
 def _reject_constant(name: str) -> Any:
     raise JSONSyntaxError(f"{name} is not valid JSON", None, None)
 

@@ -673,3 +673,20 @@ def test_load_json_rejects_exactly_repeated_keys(pairs: list[Any], space: str) -
     except JSONSyntaxError:
         rejected = True
     assert rejected == _repeats_key(document)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"id": 1, "name": "Straße"}, {"id": 2**70}, [1.5, None, True], {}],
+)
+def test_dump_json_line_is_dump_json_with_newline(value: Any) -> None:
+    from pipedrive_shapes._io import dump_json, dump_json_line
+
+    assert dump_json_line(value) == dump_json(value) + b"\n"
+
+
+def test_dump_json_line_rejects_lone_surrogate() -> None:
+    from pipedrive_shapes._io import OutputError, dump_json_line
+
+    with pytest.raises(OutputError):
+        dump_json_line({"name": "\ud800"})
