@@ -291,9 +291,9 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
             if (
                 type(value) is list
                 and value
-                and all(
-                    type(item) is int and s.is_printable_int(item) for item in value
-                )
+                and _INT_TYPE.issuperset(map(type, value))
+                and min(value) > -_PRINTABLE_LIMIT
+                and max(value) < _PRINTABLE_LIMIT
             ):
                 flat[key] = ",".join(map(str, value))
             else:
@@ -321,11 +321,19 @@ _OBJECT_PARTS: Final = {
 }
 
 
+#: Integers below this magnitude are those s.is_printable_int accepts.
+_PRINTABLE_LIMIT: Final = 1 << (s.MAX_INT_DIGITS * 3)
+_INT_TYPE: Final = frozenset({int})
+_MISSING: Final = object()
+
+
 def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | None:
     """The fast path of a composite field: an object of plain values, or null."""
     names = _OBJECT_PARTS.get(field_type)
     if names is None:
         return None
+    if len(names) == 1:
+        return _pair_decoder(key, names[0], general, amount=field_type == "monetary")
     allowed = frozenset({"value", *names})
     flat_keys = tuple(f"{key}_{name}" for name in names)
     monetary = field_type == "monetary"
@@ -341,5 +349,27 @@ def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | No
             flat.update(zip(flat_keys, map(value.get, names), strict=True))
         else:
             general(value, flat)
+
+    return flatten
+
+
+def _pair_decoder(key: str, name: str, general: Decoder, *, amount: bool) -> Decoder:
+    """The fast path of an object with "value" and one other key, such as
+    a monetary field's currency or a range's end."""
+    other_key = f"{key}_{name}"
+
+    def flatten(value: Any, flat: dict[str, Any]) -> None:
+        if type(value) is dict and len(value) == 2:
+            first = value.get("value", _MISSING)
+            second = value.get(name, _MISSING)
+            if (
+                type(first) in _TEXT_PART_TYPES
+                and type(second) in _TEXT_PART_TYPES
+                and (not amount or first is None or _is_amount(first))
+            ):
+                flat[key] = first
+                flat[other_key] = second
+                return
+        general(value, flat)
 
     return flatten

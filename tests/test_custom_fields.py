@@ -604,3 +604,22 @@ def test_field_codec_matches_general_path_on_objects_to_v1(
     fast = _outcome(decoder, value, fast_flat)
     general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
     assert (fast, list(fast_flat.items())) == (general, list(general_flat.items()))
+
+
+@pytest.mark.parametrize(
+    "value",
+    [[2**3000 - 1], [2**3000], [-(2**3000) + 1], [-(2**3000)], [1, True], [1, 2.0]],
+)
+def test_set_codec_matches_general_path_at_int_limits(value: list[Any]) -> None:
+    """Option ids as large as str() can print take the fast path; larger ones the general code."""
+    from pipedrive_shapes import _custom
+    from pipedrive_shapes._custom_codecs import codecs_for
+
+    key = KEYS["set"]
+    fast_flat: dict[str, Any] = {}
+    general_flat: dict[str, Any] = {}
+    decoder = codecs_for(CATALOG, "deal").decoders[key]
+    fast = _outcome(decoder, value, fast_flat)
+    definition = CATALOG.get("deal", key)
+    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
+    assert (fast, fast_flat) == (general, general_flat)
