@@ -655,10 +655,7 @@ def _finish_backward(
     plan: Plan, payload: Mapping[str, Any], st: State, out: dict[str, Any]
 ) -> dict[str, Any]:
     if st.custom:
-        if out.keys().isdisjoint(st.custom):
-            out.update(st.custom)
-        else:
-            _report_custom_at_root(st.custom, payload, out)
+        _merge_custom(st.custom, payload, out)
     for key, derive in plan.derivations:
         if key not in out:
             derived = derive(payload, st.parent)
@@ -753,9 +750,25 @@ def _generate_backward(
             )
         elif action is not DROP:
             _emit(source, index, key, action)
-    source.names["_plan"] = plan
-    source.names["_finish"] = _finish_backward
-    return source.build("payload, st", "_finish(_plan, payload, st, out)")
+    source.flush()
+    # What _finish_backward does, written out for this shape.
+    if "_to_v1" in source.names:
+        source.names["_merge_custom"] = _merge_custom
+        source.lines.append("    if st.custom: _merge_custom(st.custom, payload, out)")
+    if plan.derivations:
+        source.names["_SKIP"] = SKIP
+        source.names["_copy_value"] = s.copy_value
+    for key, derive in plan.derivations:
+        derive_name = source.name("_derive", derive)
+        source.lines.extend(
+            [
+                f"    if {key!r} not in out:",
+                f"        derived = {derive_name}(payload, st.parent)",
+                "        if derived is not _SKIP:",
+                f"            out[{key!r}] = _copy_value(derived, ({key!r},))",
+            ]
+        )
+    return source.build("payload, st", "out")
 
 
 def _emit(source: Source, index: int, key: str, action: Any) -> None:
@@ -772,10 +785,13 @@ def _emit(source: Source, index: int, key: str, action: Any) -> None:
         source.lines.append(f"    {handler}({local}, out, st)")
 
 
-def _report_custom_at_root(
+def _merge_custom(
     custom: dict[str, Any], payload: Mapping[str, Any], out: dict[str, Any]
 ) -> None:
-    """Raise for the first custom field key that the record also has at its root."""
+    """Add the flattened custom fields to ``out``, which must not have their keys."""
+    if out.keys().isdisjoint(custom):
+        out.update(custom)
+        return
     for key in custom:
         if key in out:
             raise ConversionError(
