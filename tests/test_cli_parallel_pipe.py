@@ -60,3 +60,17 @@ def test_convert_in_workers_result_above_pipe_size():
     assert results[0].rejects == ()
     assert results[0].written == count
     assert len(results[0].output) > parallel.RESULT_PIPE_BYTES
+
+
+def test_keep_freed_heap_takes_effect_on_glibc():
+    """glibc accepts both heap settings; run in a child so this process keeps its own."""
+    import platform
+    import subprocess
+
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt settings are glibc's")
+    code = "from pipedrive_shapes._cli_parallel import keep_freed_heap; print(keep_freed_heap())"
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "True"
