@@ -493,6 +493,25 @@ def _outcome(function: Any, *args: Any) -> Any:
         return ("error", error.path, error.message)
 
 
+def _decoded_both_ways(field_type: str, value: Any) -> tuple[Any, Any]:
+    """Run a v2 value through the per-field decoder and the general code.
+
+    Each side is the outcome and the flattened keys with their values, in
+    order.
+    """
+    from pipedrive_shapes import _custom
+    from pipedrive_shapes._custom_codecs import codecs_for
+
+    key = KEYS[field_type]
+    definition = CATALOG.get("deal", key)
+    fast_flat: dict[str, Any] = {}
+    general_flat: dict[str, Any] = {}
+    decoder = codecs_for(CATALOG, "deal").decoders[key]
+    fast = _outcome(decoder, value, fast_flat)
+    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
+    return (fast, list(fast_flat.items())), (general, list(general_flat.items()))
+
+
 scalar_inputs = (
     st.none()
     | st.booleans()
@@ -525,17 +544,8 @@ def test_field_codec_matches_general_path_to_v2(field_type: str, value: Any) -> 
 @given(value=scalar_inputs)
 def test_field_codec_matches_general_path_to_v1(field_type: str, value: Any) -> None:
     """The per-field v2 -> v1 converter gives what the general code gives, errors included."""
-    from pipedrive_shapes import _custom
-    from pipedrive_shapes._custom_codecs import codecs_for
-
-    key = KEYS[field_type]
-    definition = CATALOG.get("deal", key)
-    fast_flat: dict[str, Any] = {}
-    general_flat: dict[str, Any] = {}
-    decoder = codecs_for(CATALOG, "deal").decoders[key]
-    fast = _outcome(decoder, value, fast_flat)
-    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
-    assert (fast, fast_flat) == (general, general_flat)
+    fast, general = _decoded_both_ways(field_type, value)
+    assert fast == general
 
 
 part_values = scalar_inputs | st.sampled_from(
@@ -593,17 +603,8 @@ def test_field_codec_matches_general_path_on_objects_to_v1(
     field_type: str, value: Any
 ) -> None:
     """With any object or scalar, the per-field v2 -> v1 converter gives what the general code gives."""
-    from pipedrive_shapes import _custom
-    from pipedrive_shapes._custom_codecs import codecs_for
-
-    key = KEYS[field_type]
-    definition = CATALOG.get("deal", key)
-    fast_flat: dict[str, Any] = {}
-    general_flat: dict[str, Any] = {}
-    decoder = codecs_for(CATALOG, "deal").decoders[key]
-    fast = _outcome(decoder, value, fast_flat)
-    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
-    assert (fast, list(fast_flat.items())) == (general, list(general_flat.items()))
+    fast, general = _decoded_both_ways(field_type, value)
+    assert fast == general
 
 
 @pytest.mark.parametrize(
@@ -612,14 +613,5 @@ def test_field_codec_matches_general_path_on_objects_to_v1(
 )
 def test_set_codec_matches_general_path_at_int_limits(value: list[Any]) -> None:
     """Option ids as large as str() can print take the fast path; larger ones the general code."""
-    from pipedrive_shapes import _custom
-    from pipedrive_shapes._custom_codecs import codecs_for
-
-    key = KEYS["set"]
-    fast_flat: dict[str, Any] = {}
-    general_flat: dict[str, Any] = {}
-    decoder = codecs_for(CATALOG, "deal").decoders[key]
-    fast = _outcome(decoder, value, fast_flat)
-    definition = CATALOG.get("deal", key)
-    general = _outcome(_custom.value_to_v1, key, value, definition, general_flat, False)
-    assert (fast, fast_flat) == (general, general_flat)
+    fast, general = _decoded_both_ways("set", value)
+    assert fast == general
