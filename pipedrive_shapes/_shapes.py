@@ -10,11 +10,15 @@ look-up and no dispatch on the action's kind.
 
 The generated function does exactly what the conversion loops of
 :mod:`pipedrive_shapes._engine` do for each key, in the same order, and
-then hands over to the same finishing step; a test runs both on the
-Hypothesis strategies and compares the results. Shapes with a key of the
-other API version, with more than :data:`MAX_KEYS` keys or
-:data:`MAX_SHAPE_SIZE` characters of keys, or with a key that is not
-exactly a ``str`` stay on the loops.
+finishes the record as their finishing steps do. ``tests/test_shapes.py``
+runs both on the Hypothesis strategies and compares output, key order and
+errors. Shapes with a key of the other API version, with more than
+:data:`MAX_KEYS` keys or :data:`MAX_SHAPE_SIZE` characters of keys, or with
+a key that is not exactly a ``str`` stay on the loops.
+
+Keys reach the generated source only as ``repr()`` of exact ``str``
+objects, which Python reads back as string literals, so no payload can
+become code. Values never enter the source.
 """
 
 from __future__ import annotations
