@@ -14,7 +14,6 @@ from typing import Any, Final
 from pipedrive_shapes import _custom
 from pipedrive_shapes import _scalars as s
 from pipedrive_shapes._catalog import FieldCatalog
-from pipedrive_shapes._custom_codecs import codecs_for
 from pipedrive_shapes._rules import (
     SKIP,
     Codec,
@@ -27,7 +26,7 @@ from pipedrive_shapes._rules import (
     Removed,
     Rule,
 )
-from pipedrive_shapes._shapes import MAX_KEYS, ShapeFunction, Shapes, Source
+from pipedrive_shapes._shapes import MAX_KEYS, ShapeFunction, Shapes
 from pipedrive_shapes.errors import ConversionError
 
 Handler = Callable[[Any, dict[str, Any], "State"], None]
@@ -447,7 +446,7 @@ def _compile_labels(plan: Plan, rule: Labels) -> None:
     plan.backward[v2] = backward
 
 
-def _string_key(key: Any) -> str:
+def string_key(key: Any) -> str:
     """Return ``key`` as an exact ``str``; a str subclass becomes a plain string."""
     if type(key) is str:
         return key
@@ -483,8 +482,8 @@ def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         keys = tuple(payload)
         function = shapes.compiled.get(keys)
         if function is None and keys not in shapes.compiled and shapes.sighted(keys):
-            function = shapes.compiled[keys] = _generate_forward(
-                plan, actions, keys, st.catalog
+            function = shapes.compiled[keys] = _generate(
+                "v2", plan, actions, keys, st.catalog
             )
         if function is not None:
             return function(payload, st)
@@ -494,7 +493,7 @@ def apply_forward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
     for key, value in payload.items():
         action = actions.get(key)
         if action is None:
-            action = _classify_forward(plan, actions, key, st.catalog)
+            action = classify_forward(plan, actions, key, st.catalog)
         kind = type(action)
         if kind is str:
             out[action] = (
@@ -539,11 +538,11 @@ def apply_forward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         elif handler is not None:
             handler(value, out, st)
         elif plan.has_custom_fields and _custom.is_custom_key(
-            _string_key(key), catalog_keys
+            string_key(key), catalog_keys
         ):
             st.custom[key] = value
         else:
-            out[_string_key(key)] = s.copy_json(value, (key,))
+            out[string_key(key)] = s.copy_json(value, (key,))
     return _finish_forward(plan, payload, st, out)
 
 
@@ -552,7 +551,7 @@ def _finish_forward(
 ) -> dict[str, Any]:
     custom = st.custom
     if st.groups:
-        _build_groups(plan, st.groups, out)
+        build_groups(plan, st.groups, out)
     if plan.has_custom_fields and (custom or plan.always_custom_fields):
         out["custom_fields"] = _custom.to_v2(
             plan.entity, custom, st.catalog, strict=st.strict
@@ -566,7 +565,7 @@ def _finish_forward(
     return out
 
 
-def _build_groups(
+def build_groups(
     plan: Plan, groups: dict[str, dict[str, Any]], out: dict[str, Any]
 ) -> None:
     """Replace each nested field's placeholder with the object of its parts."""
@@ -576,11 +575,11 @@ def _build_groups(
             out[target] = build_nested(rule, group)
 
 
-def _classify_forward(
+def classify_forward(
     plan: Plan, actions: dict[str, Any], key: Any, catalog: FieldCatalog | None
 ) -> Any:
     """Classify a v1 key without a rule: a custom field, or a field to copy."""
-    name = _string_key(key)
+    name = string_key(key)
     action: Any = name
     if plan.has_custom_fields:
         catalog_keys = _custom.catalog_custom_keys(catalog, plan.entity)
@@ -601,14 +600,16 @@ def apply_backward(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         keys = tuple(payload)
         function = shapes.compiled.get(keys)
         if function is None and keys not in shapes.compiled and shapes.sighted(keys):
-            function = shapes.compiled[keys] = _generate_backward(plan, actions, keys)
+            function = shapes.compiled[keys] = _generate(
+                "v1", plan, actions, keys, st.catalog
+            )
         if function is not None:
             return function(payload, st)
     out: dict[str, Any] = {}
     for key, value in payload.items():
         action: Any = actions.get(key)
         if action is None:
-            action = _string_key(key)
+            action = string_key(key)
             if len(actions) < _MAX_REMEMBERED_KEYS:
                 actions[key] = action
         kind = type(action)
@@ -647,7 +648,7 @@ def apply_backward_plain(plan: Plan, payload: Any, st: State) -> dict[str, Any]:
         elif key == "custom_fields" and plan.has_custom_fields:
             st.custom = _custom.to_v1(plan.entity, value, st.catalog, strict=st.strict)
         else:
-            out[_string_key(key)] = s.copy_json(value, (key,))
+            out[string_key(key)] = s.copy_json(value, (key,))
     return _finish_backward(plan, payload, st, out)
 
 
@@ -655,7 +656,7 @@ def _finish_backward(
     plan: Plan, payload: Mapping[str, Any], st: State, out: dict[str, Any]
 ) -> dict[str, Any]:
     if st.custom:
-        _merge_custom(st.custom, payload, out)
+        merge_custom(st.custom, payload, out)
     for key, derive in plan.derivations:
         if key not in out:
             derived = derive(payload, st.parent)
@@ -669,123 +670,24 @@ def _finish_backward(
 _NO_NAMES: Final[frozenset[str]] = frozenset()
 
 
-def _generate_forward(
+def _generate(
+    direction: str,
     plan: Plan,
     actions: dict[str, Any],
     keys: tuple[str, ...],
     catalog: FieldCatalog | None,
 ) -> ShapeFunction | None:
-    """Write the v1 -> v2 function of one shape, or None to stay on the loop."""
-    source = Source(keys)
-    custom: list[tuple[int, str]] = []
-    for index, key in enumerate(keys):
-        action = actions.get(key)
-        if action is None:
-            action = _classify_forward(plan, actions, key, catalog)
-        if action is FOREIGN:
-            return None
-        if action is CUSTOM:
-            custom.append((index, key))
-        elif action is not DROP:
-            _emit(source, index, key, action)
-    source.flush()
-    if plan.nested:
-        source.names["_plan"] = plan
-        source.names["_build_groups"] = _build_groups
-        source.lines.append("    if st.groups: _build_groups(_plan, st.groups, out)")
-    if plan.has_custom_fields and (custom or plan.always_custom_fields):
-        fields = _custom_fields_code(source, plan, custom, catalog)
-        source.lines.append(f"    out['custom_fields'] = {fields}")
-    return source.build("payload, st", "out")
+    """Generate the function of one shape, or return None to stay on the loop."""
+    # Imported here: the code generator builds on this module's markers and
+    # finishing steps, and it runs once per shape, not once per record.
+    from pipedrive_shapes import _codegen
+
+    if direction == "v2":
+        return _codegen.generate_forward(plan, actions, keys, catalog)
+    return _codegen.generate_backward(plan, actions, keys)
 
 
-def _custom_fields_code(
-    source: Source,
-    plan: Plan,
-    custom: list[tuple[int, str]],
-    catalog: FieldCatalog | None,
-) -> str:
-    """The expression of the v2 ``custom_fields`` object, as :func:`_custom.to_v2` builds it."""
-    codecs = codecs_for(catalog, plan.entity) if catalog is not None else None
-    groups: dict[str, list[str]] = {}
-    for index, key in custom:
-        # Every value is copied before any is converted, as _custom.to_v2
-        # does, so that the first error reported is the same.
-        source.lines.append(f"    c{index} = {source.copied(f'v{index}', key)}")
-        base, suffix = _custom.split_custom_key(key, plan.entity, catalog, codecs)
-        groups.setdefault(base, []).append(f"{suffix!r}: c{index}")
-    codecs_name = source.name("_codecs", codecs)
-    source.names["_encode_group"] = _custom.encode_group
-    entries = []
-    for base, parts in groups.items():
-        parts_code = f"{{{', '.join(parts)}}}"
-        encoder = codecs.encoders.get(base) if codecs is not None else None
-        if encoder is not None:
-            value = f"{source.name('_encoder', encoder)}({parts_code})"
-        else:
-            value = (
-                f"_encode_group({plan.entity!r}, {base!r}, {parts_code}, "
-                f"st.catalog, {codecs_name}, st.strict)"
-            )
-        entries.append(f"{base!r}: {value}")
-    return f"{{{', '.join(entries)}}}"
-
-
-def _generate_backward(
-    plan: Plan, actions: dict[str, Any], keys: tuple[str, ...]
-) -> ShapeFunction | None:
-    """Write the v2 -> v1 function of one shape, or None to stay on the loop."""
-    source = Source(keys)
-    for index, key in enumerate(keys):
-        action = actions.get(key)
-        if action is None:
-            action = _string_key(key)
-        if action is FOREIGN:
-            return None
-        if action is CUSTOM:
-            source.flush()
-            source.names["_to_v1"] = _custom.to_v1
-            source.lines.append(
-                f"    st.custom = _to_v1({plan.entity!r}, v{index}, st.catalog, strict=st.strict)"
-            )
-        elif action is not DROP:
-            _emit(source, index, key, action)
-    source.flush()
-    # What _finish_backward does, written out for this shape.
-    if "_to_v1" in source.names:
-        source.names["_merge_custom"] = _merge_custom
-        source.lines.append("    if st.custom: _merge_custom(st.custom, payload, out)")
-    if plan.derivations:
-        source.names["_SKIP"] = SKIP
-        source.names["_copy_value"] = s.copy_value
-    for key, derive in plan.derivations:
-        derive_name = source.name("_derive", derive)
-        source.lines.extend(
-            [
-                f"    if {key!r} not in out:",
-                f"        derived = {derive_name}(payload, st.parent)",
-                "        if derived is not _SKIP:",
-                f"            out[{key!r}] = _copy_value(derived, ({key!r},))",
-            ]
-        )
-    return source.build("payload, st", "out")
-
-
-def _emit(source: Source, index: int, key: str, action: Any) -> None:
-    """Add the code of one key's action (a copy, a codec or a handler)."""
-    local = f"v{index}"
-    kind = type(action)
-    if kind is str:
-        source.entry(action, source.copied(local, key))
-    elif kind is tuple:
-        source.entry(action[0], source.encoded(local, key, action))
-    else:
-        source.flush()
-        handler = source.name("_handler", action)
-        source.lines.append(f"    {handler}({local}, out, st)")
-
-
-def _merge_custom(
+def merge_custom(
     custom: dict[str, Any], payload: Mapping[str, Any], out: dict[str, Any]
 ) -> None:
     """Add the flattened custom fields to ``out``, which must not have their keys."""

@@ -2,8 +2,8 @@
 
 Records from one API endpoint arrive with the same keys in the same order,
 record after record. Once a shape (the tuple of a record's keys) has been
-seen :data:`COMPILE_AFTER` times, this module writes a Python function for
-it: the action of each key is looked up once, at generation time, and the
+seen :data:`COMPILE_AFTER` times, the engine writes a Python function for
+it with :mod:`pipedrive_shapes._codegen`: the action of each key is looked up once, at generation time, and the
 function unpacks the record's values into locals and builds the output with
 one dict display. A record of that shape then costs no per-key table
 look-up and no dispatch on the action's kind.
@@ -25,8 +25,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, Final
-
-from pipedrive_shapes import _scalars as s
 
 #: Sightings of a shape before a function is generated for it. One-off
 #: shapes never pay for code generation.
@@ -91,69 +89,3 @@ def shape_size(keys: tuple[Any, ...]) -> int:
     if not all(type(key) is str for key in keys):
         return MAX_SHAPE_SIZE + 1
     return sum(map(len, keys))
-
-
-class Source:
-    """Python source of one generated function and the names it uses."""
-
-    def __init__(self, keys: tuple[str, ...]) -> None:
-        self.keys = keys
-        self.names: dict[str, Any] = {
-            "_SCALARS": s.SCALAR_TYPES,
-            "_copy_json": s.copy_json,
-        }
-        self.lines: list[str] = []
-        #: Entries of the output's dict display, until ``out`` is created.
-        self.display: list[str] | None = []
-
-    def name(self, prefix: str, value: Any) -> str:
-        """Bind ``value`` to a new global name of the generated function."""
-        name = f"{prefix}{len(self.names)}"
-        self.names[name] = value
-        return name
-
-    def copied(self, local: str, key: str) -> str:
-        """The expression that copies a passed-through value, as the loops do."""
-        return (
-            f"{local} if type({local}) in _SCALARS else _copy_json({local}, ({key!r},))"
-        )
-
-    def encoded(self, local: str, key: str, action: tuple[Any, ...]) -> str:
-        """The expression that runs a codec action, as the loops do."""
-        _, codec, path, unchanged = action
-        codec_name = self.name("_codec", codec)
-        path_name = self.name("_path", path)
-        call = f"{codec_name}({local}, {path_name})"
-        inline = s.INLINE_CODECS.get(codec)
-        if inline is not None:
-            template, names = inline
-            self.names.update(names)
-            return f"({template.format(value=local, call=call)})"
-        if not unchanged:
-            return call
-        types_name = self.name("_types", unchanged)
-        return f"{local} if type({local}) in {types_name} else {call}"
-
-    def entry(self, target: str, expression: str) -> None:
-        """Set output key ``target`` to ``expression``, after all earlier keys."""
-        if self.display is not None:
-            self.display.append(f"{target!r}: {expression}")
-        else:
-            self.lines.append(f"    out[{target!r}] = {expression}")
-
-    def flush(self) -> None:
-        """Create ``out`` from the entries so far, before a statement that uses it."""
-        if self.display is not None:
-            self.lines.append(f"    out = {{{', '.join(self.display)}}}")
-            self.display = None
-
-    def build(self, signature: str, result: str) -> ShapeFunction:
-        """Compile the collected lines into a function named ``convert``."""
-        self.flush()
-        unpack = "".join(f"v{index}, " for index in range(len(self.keys)))
-        body = [f"    ({unpack}) = payload.values()", *self.lines]
-        text = "\n".join([f"def convert({signature}):", *body, f"    return {result}"])
-        namespace = dict(self.names)
-        exec(compile(text, "<pipedrive_shapes shape>", "exec"), namespace)
-        function: ShapeFunction = namespace["convert"]
-        return function

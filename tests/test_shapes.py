@@ -21,10 +21,9 @@ from pipedrive_shapes import (
     to_v2,
 )
 from pipedrive_shapes._api import plan_for, same_json
+from pipedrive_shapes._codegen import generate_backward, generate_forward
 from pipedrive_shapes._engine import (
     State,
-    _generate_backward,
-    _generate_forward,
     apply_backward,
     apply_backward_plain,
     apply_forward,
@@ -66,7 +65,7 @@ def _generated_forward(entity: str, payload: dict[str, Any], **options: Any) -> 
     plan = plan_for(entity)
     catalog = options.get("catalog")
     actions, _ = plan.variant("v2", options.get("include", NO_NAMES), catalog)
-    function = _generate_forward(plan, actions, tuple(payload), catalog)
+    function = generate_forward(plan, actions, tuple(payload), catalog)
     if function is None:
         return None
     return _run(function, entity, payload, options)
@@ -76,7 +75,7 @@ def _generated_backward(entity: str, payload: dict[str, Any], **options: Any) ->
     """Generate the v2 -> v1 function of the payload's shape and run it."""
     plan = plan_for(entity)
     actions, _ = plan.variant("v1", NO_NAMES, options.get("catalog"))
-    function = _generate_backward(plan, actions, tuple(payload))
+    function = generate_backward(plan, actions, tuple(payload))
     if function is None:
         return None
     return _run(function, entity, payload, options)
