@@ -3,9 +3,9 @@
 Records from one API endpoint arrive with the same keys in the same order,
 record after record. Once a shape (the tuple of a record's keys) has been
 seen :data:`COMPILE_AFTER` times, the engine writes a Python function for
-it with :mod:`pipedrive_shapes._codegen`: the action of each key is looked up once, at generation time, and the
-function unpacks the record's values into locals and builds the output with
-one dict display. A record of that shape then costs no per-key table
+it with :mod:`pipedrive_shapes._codegen`. The action of each key is looked
+up once, at generation time, and the function unpacks the record's values
+into locals and builds the output with one dict display. A record of that shape then costs no per-key table
 look-up and no dispatch on the action's kind.
 
 The generated function does exactly what the conversion loops of
