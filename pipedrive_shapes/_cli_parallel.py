@@ -93,7 +93,7 @@ RESULT_PIPE_BYTES: Final = 1 << 20
 #: With glibc's defaults those pages went back to the kernel and faulted in
 #: again on the next task. On 100,000 deals (the ``benchmarks/cli_speed.py``
 #: input, 2-CPU AMD EPYC) that cost about 330,000 minor page faults and 1 s
-#: of system time; with these values it was 11,000 faults and 0.3 s.
+#: of system time. With these values it was 11,000 faults and 0.3 s.
 HEAP_TOP_PAD: Final = 16 << 20
 HEAP_TRIM_THRESHOLD: Final = 64 << 20
 _M_TRIM_THRESHOLD: Final = -1  # the parameter numbers of glibc's malloc.h

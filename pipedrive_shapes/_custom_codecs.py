@@ -121,7 +121,7 @@ def _is_amount(value: Any) -> bool:
 def _composite_encoder(
     definition: FieldDefinition,
 ) -> Callable[[Mapping[str, Any]], Any] | None:
-    """The fast path of a field with subfields, for well-formed input only."""
+    """Build the fast path of a field with subfields, for well-formed input only."""
     field_type = definition.field_type
     if field_type == "monetary":
 
@@ -328,7 +328,7 @@ _MISSING: Final = object()
 
 
 def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | None:
-    """The fast path of a composite field: an object of plain values, or null."""
+    """Build the fast path of a composite field: an object of plain values, or null."""
     names = _OBJECT_PARTS.get(field_type)
     if names is None:
         return None
@@ -354,8 +354,8 @@ def _object_decoder(key: str, field_type: str, general: Decoder) -> Decoder | No
 
 
 def _pair_decoder(key: str, name: str, general: Decoder, *, amount: bool) -> Decoder:
-    """The fast path of an object with "value" and one other key, such as
-    a monetary field's currency or a range's end."""
+    """Build the fast path of an object with "value" and one other key, such
+    as a monetary field's currency or a range's end."""
     other_key = f"{key}_{name}"
 
     def flatten(value: Any, flat: dict[str, Any]) -> None:
