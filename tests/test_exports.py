@@ -17,4 +17,3 @@ def test_all_lists_every_public_name() -> None:
         if type(getattr(pipedrive_shapes, name)).__name__ == "module"
     }
     assert public - modules == set(pipedrive_shapes.__all__) - {"__version__"}
-
