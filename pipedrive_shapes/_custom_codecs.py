@@ -321,8 +321,7 @@ _OBJECT_PARTS: Final = {
 }
 
 
-#: Integers below this magnitude are those s.is_printable_int accepts.
-_PRINTABLE_LIMIT: Final = 1 << (s.MAX_INT_DIGITS * 3)
+_PRINTABLE_LIMIT: Final = s.PRINTABLE_INT_LIMIT
 _INT_TYPE: Final = frozenset({int})
 _MISSING: Final = object()
 

@@ -438,12 +438,9 @@ def _compile_labels(plan: Plan, rule: Labels) -> None:
         st.groups[v2] = {}
         out[v2] = s.labels_to_v2(value, path_v2)
 
-    def backward(value: Any, out: dict[str, Any], st: State) -> None:
-        out[v1] = s.labels_to_v1(value, path_v2)
-
     plan.forward[v1] = from_label
     plan.forward[v2] = from_label_ids
-    plan.backward[v2] = backward
+    plan.backward[v2] = _converting(v2, v1, s.labels_to_v1)
 
 
 def string_key(key: Any) -> str:

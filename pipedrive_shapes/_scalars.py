@@ -156,6 +156,10 @@ def is_printable_int(value: int) -> bool:
     return value.bit_length() <= MAX_INT_DIGITS * 3
 
 
+#: Integers of smaller magnitude are those that is_printable_int accepts.
+PRINTABLE_INT_LIMIT: Final = 1 << (MAX_INT_DIGITS * 3)
+
+
 def id_to_v2(value: Any, path: Path) -> int | None:
     """Convert a v1 id (an integer or a numeric string) into an integer."""
     if type(value) is int or value is None:
@@ -569,6 +573,14 @@ UNCHANGED_TYPES: Final[dict[Any, frozenset[type]]] = {
 #: that handles every other input, and the names the template uses. Each
 #: template must give exactly what its codec gives.
 INLINE_CODECS: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
+    labels_to_v1: (
+        "None if {value} is None else ','.join(map(str, {value}))"
+        " if type({value}) is list and {value}"
+        " and _int_type.issuperset(map(type, {value}))"
+        " and min({value}) > -_printable_limit and max({value}) < _printable_limit"
+        " else {call}",
+        {"_int_type": frozenset({int}), "_printable_limit": PRINTABLE_INT_LIMIT},
+    ),
     related_to_v2: (
         "{value} if type({value}) is int or {value} is None"
         " else _found if type({value}) is dict"

@@ -278,3 +278,14 @@ def test_generated_shape_with_quotes_in_keys_converts() -> None:
     """Keys are written into the generated source; quotes and newlines stay data."""
     record = {"id": 1, "x'\"\n\\key": "value", "name": "Pipeline"}
     assert _generated_forward("pipeline", record)["x'\"\n\\key"] == "value"
+
+
+@pytest.mark.parametrize(
+    "label_ids",
+    [[2, 3], [], None, [2**3000 - 1], [2**3000], [-(2**3000)], [1, True], "2,3", [1.0]],
+)
+def test_generated_backward_label_ids_match_plain(label_ids: Any) -> None:
+    """The inline form of label_ids gives what labels_to_v1 gives, errors included."""
+    v2 = {**_guide("deal", "v2"), "label_ids": label_ids}
+    generated = _generated_backward("deal", v2)
+    assert _same(generated, _plain(apply_backward_plain, "deal", v2, {}))
