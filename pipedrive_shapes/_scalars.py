@@ -411,7 +411,7 @@ def timestamp_to_v1(value: Any, path: Path) -> str | None:
             and _V2_TIMESTAMP.fullmatch(value)
             and (value[8:10] <= "28" or _has_day(value))
         ):
-            return value[:10] + " " + value[11:19]
+            return value[:19].replace("T", " ")
         parsed = _parse_rfc3339(value)
         if parsed is not None:
             try:
@@ -595,7 +595,7 @@ INLINE_CODECS: Final[dict[Any, tuple[str, dict[str, Any]]]] = {
         {"_v1_timestamp": _V1_TIMESTAMP.fullmatch, "_has_day": _has_day},
     ),
     timestamp_to_v1: (
-        "None if {value} is None else {value}[:10] + ' ' + {value}[11:19]"
+        "None if {value} is None else {value}[:19].replace('T', ' ')"
         " if type({value}) is str and len({value}) == 20 and _v2_timestamp({value})"
         " and ({value}[8:10] <= '28' or _has_day({value})) else {call}",
         {"_v2_timestamp": _V2_TIMESTAMP.fullmatch, "_has_day": _has_day},
