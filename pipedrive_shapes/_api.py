@@ -233,10 +233,13 @@ def to_v2_lossless(
     payload: Mapping[str, Any] | int,
     *,
     fields: FieldCatalog | None = None,
+    include_fields: Iterable[str] | str = (),
     strict: bool = False,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Convert a v1 record to v2 and keep everything v2 cannot carry (v1 -> v2).
 
+    :param include_fields: v2's ``include_fields`` names to keep in the v2
+        record, as for :func:`to_v2`; they are then not in ``removed``.
     :returns: ``(v2_record, removed)``. ``removed`` maps each v1 key whose
         value does not come back from the v2 record alone to its original
         value, and lists under ``"__absent__"`` the keys that v2 -> v1 would
@@ -269,6 +272,14 @@ def to_v2_lossless(
     absent = [key for key in rebuilt if key not in original]
     if absent:
         removed[ABSENT_KEY] = absent
+    if include_fields != ():
+        # Fields kept through include_fields come back from the v2 record.
+        included = to_v2(
+            entity, payload, fields=fields, include_fields=include_fields, strict=strict
+        )
+        names = included.keys() - v2.keys()
+        removed = {key: value for key, value in removed.items() if key not in names}
+        v2 = included
     return v2, removed
 
 

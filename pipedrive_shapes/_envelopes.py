@@ -305,14 +305,9 @@ def _record_to_v2(
     try:
         if not settings.lossless:
             return to_v2(entity, record, fields=fields, include_fields=include), {}
-        converted, left_out = to_v2_lossless(entity, record, fields=fields)
-        if include:
-            converted = to_v2(entity, record, fields=fields, include_fields=include)
-            # Fields kept through include_fields come back from the record itself.
-            names = set(converted) - set(to_v2(entity, record, fields=fields))
-            left_out = {
-                key: value for key, value in left_out.items() if key not in names
-            }
+        converted, left_out = to_v2_lossless(
+            entity, record, fields=fields, include_fields=include
+        )
     except ConversionError as error:
         raise error.prefixed(path) from None
     return converted, left_out

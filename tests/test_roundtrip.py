@@ -141,3 +141,20 @@ def test_to_v1_leaves_out_infinite_weighted_value() -> None:
 def test_to_v1_leaves_out_overflowing_integer_weighted_value() -> None:
     out = to_v1("deal", {"value": 2666, "probability": 6.743035014487307e304})
     assert "weighted_value" not in out
+
+
+def test_to_v2_lossless_with_include_fields_round_trips() -> None:
+    """A field kept through include_fields is in the v2 record, not in removed."""
+    import json
+    from pathlib import Path
+
+    from pipedrive_shapes import to_v1, to_v2_lossless
+
+    deal = json.loads(
+        (Path(__file__).parent / "fixtures" / "guide" / "deal.v1.json").read_text()
+    )
+    deal["products_count"] = 3
+    v2, removed = to_v2_lossless("deal", deal, include_fields=["products_count"])
+    assert v2["products_count"] == 3
+    assert "products_count" not in removed
+    assert to_v1("deal", v2, removed=removed) == deal
