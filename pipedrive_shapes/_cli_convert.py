@@ -20,7 +20,7 @@ import stat
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 from pipedrive_shapes._catalog import FieldCatalog
 from pipedrive_shapes._cli_progress import Progress, input_size, open_progress
@@ -81,6 +81,8 @@ class Tally:
         self.report = report
         #: The rejects file, or ``None`` to report each reject on standard error.
         self.rejects: IO[bytes] | None = None
+        #: The ``--removed`` file, or ``None`` when the run is not lossless.
+        self.removed: IO[bytes] | None = None
         self.read = 0
         self.written = 0
         self.rejected = 0
@@ -117,6 +119,8 @@ class ConvertRun:
     jobs: int = 1
     progress: bool = True
     indent: int | None = None
+    #: The ``--removed`` file, which needs ``options.lossless``.
+    removed: str | None = None
 
 
 def convert_files(run: ConvertRun, catalog: FieldCatalog | None, tally: Tally) -> int:
@@ -158,12 +162,19 @@ def _convert(
         data = read_input(source, ndjson=run.ndjson)
         _check_next_cursor(run.options, data)
         try:
-            with _open_output(run.output) as sink:
+            # The removed file is kept or discarded together with the output.
+            with (
+                _open_output(run.output) as sink,
+                _open_removed(run.removed) as removed,
+            ):
+                tally.removed = removed
                 if not _convert_into(sink, data, converter, run, tally, state, total):
                     raise _Discard
             state.output_written = True
         except _Discard:
             pass
+        finally:
+            tally.removed = None
 
 
 def _convert_into(
@@ -224,8 +235,9 @@ def _convert_document(
         return True
     tally.read += 1
     try:
-        converted = converter.convert_value(document.value)
+        converted, left_out = _convert_value(converter, document.value, tally)
         text = dump_json(converted, indent=indent)
+        left_out_text = dump_json(left_out, indent=indent)
     except ConversionError as error:
         tally.reject(Reject.from_error(error, document.value))
         return False
@@ -233,8 +245,19 @@ def _convert_document(
         tally.reject(Reject.from_problem(str(error), document.value))
         return False
     sink.write(text + b"\n")
+    if tally.removed is not None:
+        tally.removed.write(left_out_text + b"\n")
     tally.written += 1
     return True
+
+
+def _convert_value(
+    converter: RecordConverter, value: Any, tally: Tally
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Convert one record or envelope, with what it left out when the run is lossless."""
+    if tally.removed is not None:
+        return converter.convert_value_with_removed(value)
+    return converter.convert_value(value), {}
 
 
 def _convert_array(
@@ -244,34 +267,43 @@ def _convert_array(
     tally: Tally,
     indent: int | None,
 ) -> None:
-    converted: list[tuple[int, object, dict[str, object]]] = []
+    converted: list[_Converted] = []
     for index, value in enumerate(values):
         tally.read += 1
         try:
-            converted.append((index, value, converter.convert_value(value)))
+            record, left_out = _convert_value(converter, value, tally)
         except ConversionError as error:
             tally.reject(Reject.from_error(error, value, index=index))
+        else:
+            converted.append((index, value, record, left_out))
     try:
-        text = dump_json([record for _, _, record in converted], indent=indent)
+        text = dump_json([item[2] for item in converted], indent=indent)
+        left_out_text = dump_json([item[3] for item in converted], indent=indent)
     except OutputError:
         # Find the records that cannot be encoded and reject them one by one.
         converted = _encodable(converted, tally)
-        text = dump_json([record for _, _, record in converted], indent=indent)
+        text = dump_json([item[2] for item in converted], indent=indent)
+        left_out_text = dump_json([item[3] for item in converted], indent=indent)
     sink.write(text + b"\n")
+    if tally.removed is not None:
+        tally.removed.write(left_out_text + b"\n")
     tally.written += len(converted)
 
 
-def _encodable(
-    converted: list[tuple[int, object, dict[str, object]]], tally: Tally
-) -> list[tuple[int, object, dict[str, object]]]:
+#: A converted array item: its index, the input, the output and what was left out.
+_Converted = tuple[int, object, dict[str, Any], dict[str, Any]]
+
+
+def _encodable(converted: list[_Converted], tally: Tally) -> list[_Converted]:
     encodable = []
-    for index, value, record in converted:
+    for index, value, record, left_out in converted:
         try:
             dump_json(record)
+            dump_json(left_out)
         except OutputError as error:
             tally.reject(Reject.from_problem(str(error), value, index=index))
         else:
-            encodable.append((index, value, record))
+            encodable.append((index, value, record, left_out))
     return encodable
 
 
@@ -309,7 +341,12 @@ def _convert_lines_here(
     # Each line is written before the next one is read, so a reader at the
     # other end of a pipe gets each output line as soon as its input arrives.
     write = sink.write
-    convert_line = converter.convert_line
+    removed = tally.removed
+    convert_line = (
+        converter.convert_line
+        if removed is None
+        else converter.convert_line_with_removed
+    )
     unreported = 0
     for number, raw in lines:
         unreported += len(raw)
@@ -322,6 +359,11 @@ def _convert_lines_here(
         tally.read += 1
         if isinstance(outcome, bytes):
             write(outcome)
+            tally.written += 1
+        elif isinstance(outcome, tuple):
+            write(outcome[0])
+            if removed is not None:
+                removed.write(outcome[1])
             tally.written += 1
         else:
             tally.reject(outcome)
@@ -354,6 +396,8 @@ def _convert_lines_in_workers(
     with contextlib.closing(convert_in_workers(tasks, setup, run.jobs)) as results:
         for result in results:
             sink.write(result.output)
+            if tally.removed is not None:
+                tally.removed.write(result.removed)
             tally.read += result.read
             tally.written += result.written
             for reject in result.rejects:
@@ -402,3 +446,6 @@ def _open_rejects(path: str | None) -> Iterator[IO[bytes] | None]:
         return
     with atomic_output(path) as stream:
         yield stream
+
+
+_open_removed = _open_rejects

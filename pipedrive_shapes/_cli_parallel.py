@@ -159,6 +159,8 @@ class ChunkResult:
         counted from 1 at the start of the task.
     :param line_count: the lines of the task, blank ones included.
     :param size: the task's input bytes, for the progress bar.
+    :param removed: in lossless mode, one line per output line with what
+        its conversion left out; else empty.
     """
 
     output: bytes
@@ -167,6 +169,7 @@ class ChunkResult:
     rejects: tuple[Reject, ...]
     line_count: int
     size: int
+    removed: bytes = b""
 
 
 class WorkerSetupError(RuntimeError):
@@ -242,24 +245,42 @@ def convert_chunk(
     :param stop_at_reject: end at the first reject.
     """
     parts: list[bytes] = []
+    removed: list[bytes] = []
     rejects: list[Reject] = []
+    lossless = converter.options.lossless
     read = 0
     size = 0
     number = 0
     for raw in lines:
         number += 1
         size += len(raw)
-        outcome = converter.convert_line(number, raw)
+        outcome = (
+            converter.convert_line_with_removed(number, raw)
+            if lossless
+            else converter.convert_line(number, raw)
+        )
         if outcome is None:
             continue
         read += 1
         if isinstance(outcome, bytes):
             parts.append(outcome)
             continue
+        if isinstance(outcome, tuple):
+            parts.append(outcome[0])
+            removed.append(outcome[1])
+            continue
         rejects.append(outcome)
         if stop_at_reject:
             break
-    return ChunkResult(b"".join(parts), read, len(parts), tuple(rejects), number, size)
+    return ChunkResult(
+        b"".join(parts),
+        read,
+        len(parts),
+        tuple(rejects),
+        number,
+        size,
+        b"".join(removed),
+    )
 
 
 def _region_lines(stream: IO[bytes], start: int, end: int | None) -> Iterator[bytes]:

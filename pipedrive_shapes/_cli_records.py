@@ -14,11 +14,11 @@ import dataclasses
 import functools
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, TypeVar
 
-from pipedrive_shapes._api import to_v1, to_v2
+from pipedrive_shapes._api import to_v1, to_v2, to_v2_lossless
 from pipedrive_shapes._catalog import FieldCatalog
-from pipedrive_shapes._envelopes import convert_envelope
+from pipedrive_shapes._envelopes import convert_envelope, convert_envelope_lossless
 from pipedrive_shapes._io import (
     JSONSyntaxError,
     OutputError,
@@ -40,8 +40,11 @@ __all__ = [
 
 Version = Literal["v1", "v2"]
 
+_Converted = TypeVar("_Converted")
 ConvertEnvelope = Callable[[Mapping[str, Any]], dict[str, Any]]
 """A function that converts a whole envelope, such as a bound :func:`convert_envelope`."""
+#: The output record and what the conversion left out.
+WithRemoved = tuple[dict[str, Any], dict[str, Any]]
 
 # The envelope converter words its cursor advice for library callers.
 _CURSOR_WORDING: Final = (
@@ -59,12 +62,15 @@ class ConvertOptions:
     :param target: the version to convert to, ``"v1"`` or ``"v2"``.
     :param include_fields: v2 ``include_fields`` names to keep (v1 -> v2).
     :param next_cursor: the v2 cursor of a v1 page that has more items.
+    :param lossless: also produce what each conversion left out, as
+        :func:`pipedrive_shapes.to_v2_lossless` returns it (v1 -> v2).
     """
 
     entity: str
     target: Version
     include_fields: tuple[str, ...] = ()
     next_cursor: str | None = None
+    lossless: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,6 +193,16 @@ class RecordConverter:
             include_fields=include,
             next_cursor=options.next_cursor,
         )
+        self._convert_envelope_lossless: Callable[[Mapping[str, Any]], WithRemoved] = (
+            functools.partial(
+                convert_envelope_lossless,
+                options.entity,
+                to=options.target,
+                fields=catalog,
+                include_fields=include,
+                next_cursor=options.next_cursor,
+            )
+        )
 
     def convert_value(self, value: Any) -> dict[str, Any]:
         """Convert a record, or an envelope with the pagination rules.
@@ -198,14 +214,22 @@ class RecordConverter:
         :raises ConversionError: when ``value`` is not an object or fails
             to convert.
         """
+        return self._guarded(self._convert_plain, value)
+
+    def convert_value_with_removed(self, value: Any) -> WithRemoved:
+        """Convert like :meth:`convert_value` and also return what was left out.
+
+        The second item is the map of :func:`pipedrive_shapes.to_v2_lossless`
+        for a record, or of :func:`pipedrive_shapes.convert_envelope_lossless`
+        for an envelope.
+
+        :raises ConversionError: as :meth:`convert_value` does.
+        """
+        return self._guarded(self._convert_lossless, value)
+
+    def _guarded(self, convert: Callable[[Any], _Converted], value: Any) -> _Converted:
         try:
-            if is_envelope(value):
-                return convert_envelope_data(value, self._convert_envelope)
-            if not isinstance(value, dict):
-                raise ConversionError(
-                    "invalid record", value=value, expected="a JSON object"
-                )
-            return self._convert_record(value)
+            return convert(value)
         except ConversionError:
             raise
         except MemoryError:
@@ -215,6 +239,22 @@ class RecordConverter:
                 f"the converter failed with {type(error).__name__}: {error}",
                 hint="this is a bug in pipedrive_shapes; report it with the record",
             ) from error
+
+    def _convert_plain(self, value: Any) -> dict[str, Any]:
+        if is_envelope(value):
+            return convert_envelope_data(value, self._convert_envelope)
+        return self._convert_record(_record(value))
+
+    def _convert_lossless(self, value: Any) -> WithRemoved:
+        if is_envelope(value):
+            return convert_envelope_data(value, self._convert_envelope_lossless)
+        options = self.options
+        return to_v2_lossless(
+            options.entity,
+            _record(value),
+            fields=self.catalog,
+            include_fields=options.include_fields,
+        )
 
     def _convert_record(self, record: Mapping[str, Any]) -> dict[str, Any]:
         # to_v2 and to_v1 are looked up when called, so tests can replace them.
@@ -251,10 +291,40 @@ class RecordConverter:
         except OutputError as error:
             return Reject.from_problem(str(error), value, line=number)
 
+    def convert_line_with_removed(
+        self, number: int, raw: bytes
+    ) -> tuple[bytes, bytes] | Reject | None:
+        """Convert one NDJSON line like :meth:`convert_line`, in lossless mode.
+
+        :returns: the output line and the line of what was left out (``{}``
+            when nothing was), each with its newline; or a :class:`Reject`,
+            or ``None`` for a blank line.
+        """
+        if is_blank(raw):
+            return None
+        try:
+            value = load_json(raw)
+        except JSONSyntaxError as error:
+            return _bad_line(number, raw, error)
+        try:
+            converted, removed = self.convert_value_with_removed(value)
+        except ConversionError as error:
+            return Reject.from_error(error, value, line=number)
+        try:
+            return dump_json_line(converted), dump_json_line(removed)
+        except OutputError as error:
+            return Reject.from_problem(str(error), value, line=number)
+
+
+def _record(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise ConversionError("invalid record", value=value, expected="a JSON object")
+    return value
+
 
 def convert_envelope_data(
-    envelope: Mapping[str, Any], convert: ConvertEnvelope
-) -> dict[str, Any]:
+    envelope: Mapping[str, Any], convert: Callable[[Mapping[str, Any]], _Converted]
+) -> _Converted:
     """Convert an API response envelope with ``convert``.
 
     ``convert`` applies the pagination rules: a v1 page's offset pagination

@@ -212,6 +212,18 @@ def _add_conversion_arguments(parser: argparse.ArgumentParser) -> None:
             "envelope."
         ),
     )
+    parser.add_argument(
+        "--removed",
+        metavar="FILE",
+        help=(
+            "File to write what each conversion left out because v2 cannot "
+            "carry it, as to_v2_lossless returns it: one JSON object per "
+            "output line for NDJSON ({} when nothing was left out), or one "
+            "JSON document beside a JSON document output. to_v1 with this "
+            "map as removed= gives back the v1 record. Valid only with "
+            "--to v2."
+        ),
+    )
 
 
 def _add_error_arguments(parser: argparse.ArgumentParser) -> None:
@@ -296,12 +308,14 @@ def _convert(args: argparse.Namespace, tally: Tally) -> int:
             target=args.target,
             include_fields=tuple(args.include_fields),
             next_cursor=args.next_cursor,
+            lossless=args.removed is not None,
         ),
         field_files=tuple(args.fields),
         ndjson=args.ndjson or (args.input != "-" and has_ndjson_suffix(args.input)),
         jobs=args.jobs,
         progress=args.progress,
         indent=args.indent,
+        removed=args.removed,
     )
     try:
         return convert_files(run, catalog, tally)
@@ -325,7 +339,26 @@ def _check_convert_arguments(args: argparse.Namespace) -> str | None:
         return problem
     if args.next_cursor is not None and args.target != "v2":
         return "--next-cursor is valid only with --to v2"
+    problem = _check_removed(args)
+    if problem is not None:
+        return problem
     return _check_paths(args.input, args.output, args.rejects, args.on_error)
+
+
+def _check_removed(args: argparse.Namespace) -> str | None:
+    removed = args.removed
+    if removed is None:
+        return None
+    if args.target != "v2":
+        return "--removed is valid only with --to v2"
+    if removed == "-":
+        return "--removed needs a file name, not '-'"
+    for other, option in ((args.input, "the input file"), (args.output, "--output")):
+        if _same_file(removed, other):
+            return f"--removed names {option}, which it would overwrite"
+    if args.rejects is not None and _same_file(removed, args.rejects):
+        return "--removed and --rejects name the same file"
+    return None
 
 
 def _check_include_fields(entity: str, target: str, names: Sequence[str]) -> str | None:
