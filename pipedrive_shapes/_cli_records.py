@@ -41,6 +41,7 @@ __all__ = [
 Version = Literal["v1", "v2"]
 
 _Converted = TypeVar("_Converted")
+_Encoded = TypeVar("_Encoded")
 ConvertEnvelope = Callable[[Mapping[str, Any]], dict[str, Any]]
 """A function that converts a whole envelope, such as a bound :func:`convert_envelope`."""
 #: The output record and what the conversion left out.
@@ -276,20 +277,7 @@ class RecordConverter:
         :returns: the output line with its newline, a :class:`Reject`, or
             ``None`` for a blank line.
         """
-        if is_blank(raw):
-            return None
-        try:
-            value = load_json(raw)
-        except JSONSyntaxError as error:
-            return _bad_line(number, raw, error)
-        try:
-            converted = self.convert_value(value)
-        except ConversionError as error:
-            return Reject.from_error(error, value, line=number)
-        try:
-            return dump_json_line(converted)
-        except OutputError as error:
-            return Reject.from_problem(str(error), value, line=number)
+        return self._convert_line(number, raw, self.convert_value, dump_json_line)
 
     def convert_line_with_removed(
         self, number: int, raw: bytes
@@ -297,9 +285,20 @@ class RecordConverter:
         """Convert one NDJSON line like :meth:`convert_line`, in lossless mode.
 
         :returns: the output line and the line of what was left out (``{}``
-            when nothing was), each with its newline; or a :class:`Reject`,
-            or ``None`` for a blank line.
+            when nothing was), each with its newline. A rejected line gives
+            a :class:`Reject` and a blank line ``None``.
         """
+        return self._convert_line(
+            number, raw, self.convert_value_with_removed, _dump_lines
+        )
+
+    @staticmethod
+    def _convert_line(
+        number: int,
+        raw: bytes,
+        convert: Callable[[Any], _Converted],
+        dump: Callable[[_Converted], _Encoded],
+    ) -> _Encoded | Reject | None:
         if is_blank(raw):
             return None
         try:
@@ -307,13 +306,17 @@ class RecordConverter:
         except JSONSyntaxError as error:
             return _bad_line(number, raw, error)
         try:
-            converted, removed = self.convert_value_with_removed(value)
+            converted = convert(value)
         except ConversionError as error:
             return Reject.from_error(error, value, line=number)
         try:
-            return dump_json_line(converted), dump_json_line(removed)
+            return dump(converted)
         except OutputError as error:
             return Reject.from_problem(str(error), value, line=number)
+
+
+def _dump_lines(converted: WithRemoved) -> tuple[bytes, bytes]:
+    return dump_json_line(converted[0]), dump_json_line(converted[1])
 
 
 def _record(value: Any) -> dict[str, Any]:
