@@ -273,11 +273,19 @@ def to_v2_lossless(
     if absent:
         removed[ABSENT_KEY] = absent
     if include_fields != ():
-        # Fields kept through include_fields come back from the v2 record.
+        # A field kept through include_fields leaves the removed map when
+        # the v2 record gives it back exactly.
         included = to_v2(
             entity, payload, fields=fields, include_fields=include_fields, strict=strict
         )
-        names = included.keys() - v2.keys()
+        rebuilt = to_v1(entity, included, fields=fields)
+        names = {
+            key
+            for key in included.keys() - v2.keys()
+            if key in rebuilt
+            and key in original
+            and same_json(rebuilt[key], original[key])
+        }
         removed = {key: value for key, value in removed.items() if key not in names}
         v2 = included
     return v2, removed

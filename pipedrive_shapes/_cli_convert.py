@@ -162,10 +162,11 @@ def _convert(
         data = read_input(source, ndjson=run.ndjson)
         _check_next_cursor(run.options, data)
         try:
-            # The removed file is kept or discarded together with the output.
+            # The removed file replaces its target only after the output did:
+            # a run that fails while writing the output leaves both unchanged.
             with (
-                _open_output(run.output) as sink,
                 _open_removed(run.removed) as removed,
+                _open_output(run.output) as sink,
             ):
                 tally.removed = removed
                 if not _convert_into(sink, data, converter, run, tally, state, total):

@@ -351,9 +351,13 @@ def _check_removed(args: argparse.Namespace) -> str | None:
         return None
     if args.target != "v2":
         return "--removed is valid only with --to v2"
-    if removed == "-":
-        return "--removed needs a file name, not '-'"
-    for other, option in ((args.input, "the input file"), (args.output, "--output")):
+    if removed in ("-", ""):
+        return "--removed needs a file name"
+    if os.path.isdir(removed):
+        return f"--removed names the folder {removed!r}; give a file name"
+    others = [(args.input, "the input file"), (args.output, "--output")]
+    others += [(path, "the --fields file") for path in args.fields]
+    for other, option in others:
         if _same_file(removed, other):
             return f"--removed names {option}, which it would overwrite"
     if args.rejects is not None and _same_file(removed, args.rejects):

@@ -5,8 +5,6 @@ with the output, and ``--jobs 1`` and ``--jobs N`` write the same bytes.
 ``to_v1`` with that entry gives back the v1 input. Rejected records get no
 entry. A run that stops, fails or is interrupted replaces neither the output
 file nor the removed file.
-
-Tests marked ``xfail(strict=True)`` record problems that are still open.
 """
 
 from __future__ import annotations
@@ -408,14 +406,6 @@ def test_removed_colliding_paths_rejected(
 # Open problems
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "the removed file is renamed into place before the output file, so a "
-        "run whose output rename fails leaves a new removed file beside the "
-        "old output"
-    ),
-)
 def test_removed_kept_when_output_rename_fails(tmp_path: Path) -> None:
     (tmp_path / "out").mkdir()
     (tmp_path / "removed").write_bytes(OLD_REMOVED)
@@ -425,13 +415,6 @@ def test_removed_kept_when_output_rename_fails(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="needs /proc")
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Ctrl-C while the output file is synced arrives after the removed "
-        "file replaced the old one, so the pair no longer matches"
-    ),
-)
 def test_removed_kept_when_interrupted_at_output_sync(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -451,10 +434,6 @@ def test_removed_kept_when_interrupted_at_output_sync(
     assert (tmp_path / "removed").read_bytes() == OLD_REMOVED
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--removed may name a --fields file and overwrites the field definitions",
-)
 def test_removed_naming_fields_file_rejected(tmp_path: Path) -> None:
     fields = tmp_path / "deal_fields.json"
     fields.write_bytes(DEAL_FIELDS.read_bytes())
@@ -466,13 +445,6 @@ def test_removed_naming_fields_file_rejected(tmp_path: Path) -> None:
     assert fields.read_bytes() == DEAL_FIELDS.read_bytes()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "--removed naming a folder (or an empty name) fails only after the "
-        "whole input was converted, not as a usage error"
-    ),
-)
 def test_removed_folder_is_usage_error(tmp_path: Path) -> None:
     folder = tmp_path / "folder"
     folder.mkdir()
@@ -483,13 +455,6 @@ def test_removed_folder_is_usage_error(tmp_path: Path) -> None:
     assert stopped.value.code == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "with include_fields, to_v2_lossless drops the removed entry of an "
-        "included field even when its v2 value does not give back the v1 value"
-    ),
-)
 @pytest.mark.parametrize(
     ("key", "value"),
     [
@@ -506,7 +471,6 @@ def test_removed_include_fields_restores(tmp_path: Path, key: str, value: Any) -
     assert restored_deals(output, removed) == [deal]
 
 
-@pytest.mark.xfail(strict=True, reason="same cause, in the library function itself")
 def test_to_v2_lossless_include_fields_string_id() -> None:
     deal = {**example_deals()[0], "next_activity_id": "12"}
     v2, removed = to_v2_lossless(
