@@ -339,10 +339,18 @@ def _check_convert_arguments(args: argparse.Namespace) -> str | None:
         return problem
     if args.next_cursor is not None and args.target != "v2":
         return "--next-cursor is valid only with --to v2"
-    problem = _check_removed(args)
+    problem = _check_removed(args) or _check_field_files(args)
     if problem is not None:
         return problem
     return _check_paths(args.input, args.output, args.rejects, args.on_error)
+
+
+def _check_field_files(args: argparse.Namespace) -> str | None:
+    for path in args.fields:
+        for written, option in ((args.output, "--output"), (args.rejects, "--rejects")):
+            if written is not None and _same_file(written, path):
+                return f"{option} names the --fields file {path!r}, which it would overwrite"
+    return None
 
 
 def _check_removed(args: argparse.Namespace) -> str | None:

@@ -196,3 +196,18 @@ def test_removed_usage_errors(
         cli.main([*args, *extra])
     assert stopped.value.code == 2
     assert message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("option", ["-o", "--rejects"])
+def test_output_naming_fields_file_is_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], option: str
+) -> None:
+    fields = tmp_path / "fields.json"
+    fields.write_bytes(DEAL_FIELDS.read_bytes())
+    source = write_ndjson(tmp_path / "in.ndjson", example_deals())
+    args = ["convert", "--entity", "deal", "--to", "v2", "--fields", str(fields)]
+    with pytest.raises(SystemExit) as stopped:
+        cli.main([*args, str(source), option, str(fields)])
+    assert stopped.value.code == 2
+    assert "names the --fields file" in capsys.readouterr().err
+    assert fields.read_bytes() == DEAL_FIELDS.read_bytes()
