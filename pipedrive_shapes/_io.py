@@ -515,7 +515,11 @@ def atomic_output(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, mode)
-        os.replace(temporary, target)
+        try:
+            os.replace(temporary, target)
+        except OSError as error:
+            # Name the file the caller asked for, not the temporary one.
+            raise OSError(error.errno, error.strerror, os.fspath(path)) from error
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)

@@ -211,3 +211,19 @@ def test_output_naming_fields_file_is_usage_error(
     assert stopped.value.code == 2
     assert "names the --fields file" in capsys.readouterr().err
     assert fields.read_bytes() == DEAL_FIELDS.read_bytes()
+
+
+def test_output_folder_error_names_output(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A failed rename reports the output path, not the hidden temporary file."""
+    folder = tmp_path / "out.ndjson"
+    folder.mkdir()
+    source = write_ndjson(tmp_path / "in.ndjson", example_deals())
+    status = cli.main(
+        ["convert", "--entity", "deal", "--to", "v2", str(source), "-o", str(folder)]
+    )
+    error = capsys.readouterr().err
+    assert status == 1
+    assert f"'{folder}'" in error
+    assert ".tmp" not in error
