@@ -254,9 +254,12 @@ def to_v2_lossless(
     >>> to_v1("pipeline", v2, removed=removed)
     {'id': 1, 'url_title': 'Sales'}
     """
-    v2 = to_v2(entity, payload, fields=fields, strict=strict)
+    v2 = to_v2(
+        entity, payload, fields=fields, include_fields=include_fields, strict=strict
+    )
     # Not strict: a v2 value that is ambiguous on its own is settled by the
-    # diff against the original below.
+    # diff against the original below. A field kept through include_fields
+    # stays out of the map when the v2 record gives it back exactly.
     rebuilt = to_v1(entity, v2, fields=fields)
     original: Mapping[str, Any] = (
         {"user_id": payload, "add_time": None} if isinstance(payload, int) else payload
@@ -272,22 +275,6 @@ def to_v2_lossless(
     absent = [key for key in rebuilt if key not in original]
     if absent:
         removed[ABSENT_KEY] = absent
-    if include_fields != ():
-        # A field kept through include_fields leaves the removed map when
-        # the v2 record gives it back exactly.
-        included = to_v2(
-            entity, payload, fields=fields, include_fields=include_fields, strict=strict
-        )
-        rebuilt = to_v1(entity, included, fields=fields)
-        names = {
-            key
-            for key in included.keys() - v2.keys()
-            if key in rebuilt
-            and key in original
-            and same_json(rebuilt[key], original[key])
-        }
-        removed = {key: value for key, value in removed.items() if key not in names}
-        v2 = included
     return v2, removed
 
 
