@@ -165,7 +165,7 @@ def _convert(
             # The removed file replaces its target only after the output did:
             # a run that fails while writing the output leaves both unchanged.
             with (
-                _open_removed(run.removed) as removed,
+                _open_side_file(run.removed) as removed,
                 _open_output(run.output) as sink,
             ):
                 tally.removed = removed
@@ -190,7 +190,7 @@ def _convert_into(
     # Returns whether there is output to keep. The rejects file is complete
     # before the output file replaces its target, so a reader who sees the
     # new output also finds its rejects.
-    with _open_rejects(run.rejects) as rejects:
+    with _open_side_file(run.rejects) as rejects:
         tally.rejects = rejects
         try:
             if isinstance(data, Document):
@@ -441,12 +441,10 @@ def _open_output(path: str) -> Iterator[IO[bytes]]:
 
 
 @contextlib.contextmanager
-def _open_rejects(path: str | None) -> Iterator[IO[bytes] | None]:
+def _open_side_file(path: str | None) -> Iterator[IO[bytes] | None]:
+    """Open the rejects or removed file, written whole or not at all, or yield None."""
     if path is None:
         yield None
         return
     with atomic_output(path) as stream:
         yield stream
-
-
-_open_removed = _open_rejects

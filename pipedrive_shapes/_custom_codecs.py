@@ -292,8 +292,8 @@ def _decoder(key: str, definition: FieldDefinition) -> Decoder:
                 type(value) is list
                 and value
                 and _INT_TYPE.issuperset(map(type, value))
-                and min(value) > -_PRINTABLE_LIMIT
-                and max(value) < _PRINTABLE_LIMIT
+                and min(value) > -s.PRINTABLE_INT_LIMIT
+                and max(value) < s.PRINTABLE_INT_LIMIT
             ):
                 flat[key] = ",".join(map(str, value))
             else:
@@ -321,7 +321,6 @@ _OBJECT_PARTS: Final = {
 }
 
 
-_PRINTABLE_LIMIT: Final = s.PRINTABLE_INT_LIMIT
 _INT_TYPE: Final = frozenset({int})
 _MISSING: Final = object()
 
