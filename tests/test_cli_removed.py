@@ -93,12 +93,14 @@ def test_removed_with_jobs_matches_one_process(tmp_path: Path) -> None:
     """Several byte ranges of 512 KiB, converted in two workers."""
     source = write_ndjson(tmp_path / "in.ndjson", many_deals(700))
     assert source.stat().st_size > 3 * 512 * 1024
-    one = tmp_path / "one"
-    one.mkdir()
-    convert_deals(source, one)
+    single_process = tmp_path / "single_process"
+    single_process.mkdir()
+    convert_deals(source, single_process)
     status = convert_deals(source, tmp_path, "--jobs", "2")
     assert status == 0
-    assert (tmp_path / "removed").read_bytes() == (one / "removed").read_bytes()
+    assert (tmp_path / "removed").read_bytes() == (
+        single_process / "removed"
+    ).read_bytes()
 
 
 def test_removed_skips_rejected_lines(tmp_path: Path) -> None:
